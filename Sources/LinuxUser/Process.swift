@@ -1,0 +1,2 @@
+import AArch64
+import GuestMemory

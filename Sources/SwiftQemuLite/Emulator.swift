@@ -1,0 +1,4 @@
+import AArch64
+import ELF
+import GuestMemory
+import LinuxUser
