@@ -228,8 +228,17 @@ enum FPOp { case add, sub, mul, div }
         return (a.sign == .minus) != (b.sign == .minus) ? -T.infinity : T.infinity
     }
     hostFPBegin(fpcr)
-    var res = (rsqrt ? T(3.0) : T(2.0)).addingProduct(a, b)
-    if rsqrt { res = res / 2 }
+    var res: T
+    if rsqrt {
+        // (3 + a*b) / 2 with one rounding: halve a first when that is exact.
+        if a.isNormal && a.exponent > T.leastNormalMagnitude.exponent {
+            res = T(1.5).addingProduct(a / 2, b)
+        } else {
+            res = T(3.0).addingProduct(a, b) / 2
+        }
+    } else {
+        res = T(2.0).addingProduct(a, b)
+    }
     let hf = hostFPEnd(fpcr)
     return fpFinish(res, hf, fpcr, &fl)
 }

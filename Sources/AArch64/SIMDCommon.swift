@@ -137,7 +137,7 @@ struct V128 {
     if b24 == 0 {
         if (insn >> 21) & 1 == 1 {
             if (insn >> 10) & 1 == 1 { return simdThreeSame(r, insn, scalar: scalar) }
-            if (insn >> 10) & 3 == 0 { return scalar ? .undefined : simdThreeDifferent(r, insn) }
+            if (insn >> 10) & 3 == 0 { return scalar ? simdScalarThreeDifferent(r, insn) : simdThreeDifferent(r, insn) }
             switch (insn >> 17) & 0xF {
             case 0: return simdTwoRegMisc(r, insn, scalar: scalar)
             case 8: return scalar ? simdScalarPairwise(r, insn) : simdAcrossLanes(r, insn)

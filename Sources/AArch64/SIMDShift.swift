@@ -171,6 +171,16 @@
             res.setElem(i, wbits, v & emask(wbits))
         }
         writeV(r, d, res)
+    case (0, 3), (0, 7), (0, 0xB):
+        let elements = scalar ? 1 : 64 / bits
+        let part = (q && !scalar) ? elements : 0
+        for i in 0..<elements {
+            let acc: UInt64? = opcode == 0xB ? nil : dv.elem(i, 2 * bits)
+            res.setElem(i, 2 * bits, sqdmullElem(a.elem(part + i, bits), y, bits, acc: acc, sub: opcode == 7, &sat))
+        }
+        if sat { setQC(r) }
+        if scalar { res.hi = 0 }
+        writeV(r, d, res)
     case (0, 0xC), (0, 0xD):
         let elements = scalar ? 1 : (q ? 128 : 64) / bits
         for i in 0..<elements {

@@ -222,10 +222,11 @@
     let key = (u << 6) | (aBit << 5) | opcode
     if scalar {
         switch key {
-        case 0x2C, 0x2D, 0x2E, 0x6C, 0x6D, 0x1A, 0x1B, 0x1C, 0x1D, 0x3A, 0x3B, 0x5A, 0x5B, 0x5C, 0x5D, 0x7A, 0x7B: break
+        case 0x2C, 0x2D, 0x2E, 0x6C, 0x6D, 0x1A, 0x1B, 0x1C, 0x1D, 0x3A, 0x3B, 0x5A, 0x5B, 0x5C, 0x5D, 0x7A, 0x7B, 0x3D, 0x7D, 0x3F: break
         default: return .undefined
         }
     }
+    if key == 0x3F && !scalar { return .undefined }
     var res = V128()
     for i in 0..<elements {
         let x = a.elem(i, bits)
@@ -288,6 +289,11 @@
         }
         let v = fpFlushIn(x, fpcr, &fl)
         return fpToFixed(Double(v), fbits: 0, unsigned: key >= 0x40, width: T.width, rule: rule, &fl)
+    case 0x3D: return fpRecipEstimate(x, fpcr, &fl).bits64
+    case 0x7D: return fpRSqrtEstimate(x, fpcr, &fl).bits64
+    case 0x3F: return fpRecpX(x, fpcr, &fl).bits64
+    case 0x3C: return T.width == 32 ? urecpe32(raw) : nil
+    case 0x7C: return T.width == 32 ? ursqrte32(raw) : nil
     case 0x1D, 0x5D:
         let iv = key == 0x1D && T.width == 32 ? UInt64(bitPattern: sext(raw, 32)) : raw
         return fpFromFixed(iv, fbits: 0, unsigned: key == 0x5D, T.self, fpcr, &fl).bits64
@@ -366,7 +372,17 @@
         writeV(r, d, dst)
         return .ok
     }
-    if opcode == 0x9 || opcode == 0xB || opcode == 0xD { return .undefined }
+    if opcode == 0x9 || opcode == 0xB || opcode == 0xD {
+        if u || size == 0 { return .undefined }
+        var sat = false
+        for i in 0..<elements {
+            let acc: UInt64? = opcode == 0xD ? nil : dv.elem(i, 2 * bits)
+            res.setElem(i, 2 * bits, sqdmullElem(a.elem(part + i, bits), b.elem(part + i, bits), bits, acc: acc, sub: opcode == 0xB, &sat))
+        }
+        if sat { setQC(r) }
+        writeV(r, d, res)
+        return .ok
+    }
     let wbits = 2 * bits
     let wmask = emask(wbits)
     for i in 0..<elements {
@@ -394,5 +410,21 @@
         res.setElem(i, wbits, v & wmask)
     }
     writeV(r, d, res)
+    return .ok
+}
+
+/// AdvSIMD scalar three different: SQDMLAL, SQDMLSL, SQDMULL.
+@inline(__always) func simdScalarThreeDifferent(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
+    let u = (insn >> 29) & 1, size = Int((insn >> 22) & 3), opcode = (insn >> 12) & 0xF
+    if u != 0 || size == 0 || size == 3 { return .undefined }
+    if opcode != 0x9 && opcode != 0xB && opcode != 0xD { return .undefined }
+    let bits = 8 << size
+    let d = Int(insn & 31)
+    let x = readV(r, Int((insn >> 5) & 31)).elem(0, bits), y = readV(r, Int((insn >> 16) & 31)).elem(0, bits)
+    var sat = false
+    let acc: UInt64? = opcode == 0xD ? nil : readV(r, d).elem(0, 2 * bits)
+    let v = sqdmullElem(x, y, bits, acc: acc, sub: opcode == 0xB, &sat)
+    if sat { setQC(r) }
+    writeScalarBits(r, d, v)
     return .ok
 }

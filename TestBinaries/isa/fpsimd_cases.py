@@ -566,3 +566,32 @@ add('mem', """
     ld3r {v0.8b, v1.8b, v2.8b}, [x4], #3
     ld4r {v0.2d, v1.2d, v2.2d, v3.2d}, [x4], #32
     """)
+
+# --- Estimates and saturating doubling long multiplies -----------------------
+add('fs', """
+    frecpe v0.4s, v1.4s
+    frsqrte v0.2s, v1.2s
+    frecpe s0, s1
+    frsqrte s0, s1
+    frecpx s0, s1
+    """)
+add('fd', """
+    frecpe v0.2d, v1.2d
+    frsqrte v0.2d, v1.2d
+    frecpe d0, d1
+    frsqrte d0, d1
+    frecpx d0, d1
+    """)
+add('int', """
+    urecpe v0.4s, v1.4s
+    ursqrte v0.2s, v1.2s
+    sqdmull v0.4s, v1.4h, v2.4h
+    sqdmull2 v0.2d, v1.4s, v2.4s
+    sqdmlal v0.2d, v1.2s, v2.2s
+    sqdmlsl2 v0.4s, v1.8h, v2.8h
+    sqdmull s0, h1, h2
+    sqdmlal d0, s1, s2
+    sqdmlsl s0, h1, v2.h[3]
+    sqdmull2 v0.4s, v1.8h, v2.h[7]
+    sqdmlal v0.2d, v1.2s, v2.s[1]
+    """)

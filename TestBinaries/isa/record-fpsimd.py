@@ -6,7 +6,8 @@
 # needs aarch64-linux-gnu-as, aarch64-linux-gnu-ld and qemu-aarch64, and
 # rewrites Tests/AArch64Tests/Fixtures/fpsimd-vectors.txt.
 #
-# For every instruction listed in fpsimd_cases.py it draws several input
+# For every instruction listed in fpsimd_cases.py, plus random base-Armv8.0
+# encodings chosen by fpsimd_fuzz.py, it draws several input
 # states (V0-V3, X0-X4, FPCR, NZCV, a 128-byte memory buffer addressed by X4),
 # builds one static program that loads each state, clears FPSR, runs the
 # instruction and dumps V0-V3, X0-X4, NZCV, FPSR and the buffer; the program
@@ -20,10 +21,12 @@ import os, random, struct, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fpsimd_cases import CASES, PER_CASE
+from fpsimd_fuzz import fuzz_cases
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 OUT = os.path.join(ROOT, 'Tests', 'AArch64Tests', 'Fixtures', 'fpsimd-vectors.txt')
 MASK64 = (1 << 64) - 1
+FUZZ_COUNT = 1500
 
 F64 = [0x0, 0x8000000000000000, 0x3FF0000000000000, 0xBFF0000000000000,
        0x3FF8000000000000, 0x4004000000000000, 0xC004000000000000,
@@ -159,7 +162,7 @@ def build(cases, states, workdir):
 
 def main():
     rng = random.Random(20261129)
-    cases = CASES
+    cases = CASES + fuzz_cases(FUZZ_COUNT)
     states = [[make_state(rng, kind) for _ in range(PER_CASE.get(kind, 8))] for (asm, kind) in cases]
     with tempfile.TemporaryDirectory() as d:
         out = build(cases, states, d)
