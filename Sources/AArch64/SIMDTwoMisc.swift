@@ -78,6 +78,7 @@
     switch opcode {
     case 0x00, 0x01:
         // REV64 / REV32 / REV16: reverse elements within containers.
+        if opcode == 1 && u { return .undefined }
         let container = opcode == 1 ? 16 : (u ? 32 : 64)
         if bits >= container { return .undefined }
         let per = container / bits
