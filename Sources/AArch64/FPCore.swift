@@ -22,6 +22,10 @@ protocol ArmFloat: BinaryFloatingPoint where RawSignificand: FixedWidthInteger {
     static var defaultNaNBits: UInt64 { get }
     static var quietBit: UInt64 { get }
     static var width: Int { get }
+    /// Magnitude above which error terms of +, -, *, /, sqrt and fma are
+    /// exactly representable (no underflow), so exceptions can be derived
+    /// without the host flags.
+    static var exactBound: Self { get }
 }
 
 extension Double: ArmFloat {
@@ -30,6 +34,7 @@ extension Double: ArmFloat {
     @inline(__always) static var defaultNaNBits: UInt64 { 0x7FF8_0000_0000_0000 }
     @inline(__always) static var quietBit: UInt64 { 1 << 51 }
     @inline(__always) static var width: Int { 64 }
+    @inline(__always) static var exactBound: Double { 0x1p-900 }
 }
 
 extension Float: ArmFloat {
@@ -38,6 +43,7 @@ extension Float: ArmFloat {
     @inline(__always) static var defaultNaNBits: UInt64 { 0x7FC0_0000 }
     @inline(__always) static var quietBit: UInt64 { 1 << 22 }
     @inline(__always) static var width: Int { 32 }
+    @inline(__always) static var exactBound: Float { 0x1p-70 }
 }
 
 // MARK: - Host exception flags and rounding
@@ -138,15 +144,58 @@ enum FPOp { case add, sub, mul, div }
 @inline(__always) func fpArith<T: ArmFloat>(_ op: FPOp, _ a0: T, _ b0: T, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
     let a = fpFlushIn(a0, fpcr, &fl), b = fpFlushIn(b0, fpcr, &fl)
     if a.isNaN || b.isNaN { return fpProcessNaNs(a, b, fpcr, &fl)! }
+    if fpcr & (3 << 22) == 0 {
+        // Round to nearest: exceptions follow from exact error terms.
+        switch op {
+        case .add, .sub:
+            let bb = op == .add ? b : -b
+            let sum = a + bb
+            if sum.isFinite {
+                let z = sum - a
+                let err = (a - (sum - z)) + (bb - z)
+                if err.isFinite { return fpFinish(sum, err != 0 ? FPBits.ixc : 0, fpcr, &fl) }
+            }
+        case .mul:
+            let p = a * b
+            if p.isFinite {
+                if p == 0 && (a == 0 || b == 0) { return fpFinish(p, 0, fpcr, &fl) }
+                if p.magnitude >= T.exactBound {
+                    let e = (-p).addingProduct(a, b)
+                    return fpFinish(p, e != 0 ? FPBits.ixc : 0, fpcr, &fl)
+                }
+            }
+        case .div:
+            if a == 0 && b != 0 && !b.isNaN { return fpFinish(a / b, 0, fpcr, &fl) }
+            let quo = a / b
+            if quo.isFinite && a.magnitude >= T.exactBound && b.magnitude >= T.exactBound && quo.magnitude >= T.exactBound {
+                let rem = a.addingProduct(-quo, b)
+                return fpFinish(quo, rem != 0 ? FPBits.ixc : 0, fpcr, &fl)
+            }
+        }
+    }
     hostFPBegin(fpcr)
-    let res: T
+    var res: T
     switch op {
     case .add: res = a + b
     case .sub: res = a - b
     case .mul: res = a * b
     case .div: res = a / b
     }
-    let hf = hostFPEnd(fpcr)
+    var hf = hostFPEnd(fpcr)
+    if res.magnitude == T.leastNormalMagnitude && hf & (FPBits.ixc | FPBits.ufc) == FPBits.ixc {
+        // The host detects tininess after rounding, Arm before: the exact
+        // value is tiny when rounding toward zero gives a subnormal.
+        hostFPBegin(3 << 22)
+        switch op {
+        case .add: res = a + b
+        case .sub: res = a - b
+        case .mul: res = a * b
+        case .div: res = a / b
+        }
+        _ = hostFPEnd(3 << 22)
+        if res.magnitude < T.leastNormalMagnitude { hf |= FPBits.ufc }
+        res = res.sign == .minus ? -T.leastNormalMagnitude : T.leastNormalMagnitude
+    }
     return fpFinish(res, hf, fpcr, &fl)
 }
 
@@ -162,15 +211,46 @@ enum FPOp { case add, sub, mul, div }
         }
         return n
     }
+    if fpcr & (3 << 22) == 0 && a.isFinite && b.isFinite && c.isFinite {
+        // Round to nearest: the exact error of the fused result (Boldo and
+        // Muller's ErrFma) tells whether it is inexact.
+        let r1 = a.addingProduct(b, c)
+        let u1 = b * c
+        if r1.isFinite && r1.magnitude >= T.exactBound && u1.isFinite
+            && (u1.magnitude >= T.exactBound || b == 0 || c == 0) {
+            let u2 = (-u1).addingProduct(b, c)
+            let alpha1 = a + u2
+            let az = alpha1 - a
+            let z = (a - (alpha1 - az)) + (u2 - az)
+            let beta1 = u1 + alpha1
+            let bz = beta1 - u1
+            let beta2 = (u1 - (beta1 - bz)) + (alpha1 - bz)
+            let gamma = (beta1 - r1) + beta2
+            let r2 = gamma + z
+            if r2.isFinite { return fpFinish(r1, r2 != 0 || gamma != -z ? FPBits.ixc : 0, fpcr, &fl) }
+        }
+    }
     hostFPBegin(fpcr)
     let res = a.addingProduct(b, c)
-    let hf = hostFPEnd(fpcr)
+    var hf = hostFPEnd(fpcr)
+    if res.magnitude == T.leastNormalMagnitude && hf & (FPBits.ixc | FPBits.ufc) == FPBits.ixc {
+        // Tininess before rounding, as in fpArith.
+        hostFPBegin(3 << 22)
+        let rz = a.addingProduct(b, c)
+        _ = hostFPEnd(3 << 22)
+        if rz.magnitude < T.leastNormalMagnitude { hf |= FPBits.ufc }
+    }
     return fpFinish(res, hf, fpcr, &fl)
 }
 
 @inline(__always) func fpSqrt<T: ArmFloat>(_ a0: T, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
     let a = fpFlushIn(a0, fpcr, &fl)
     if a.isNaN { return fpProcessNaN(a, fpcr, &fl) }
+    if fpcr & (3 << 22) == 0 && a.isFinite && a.magnitude >= T.exactBound && a > 0 {
+        let root = a.squareRoot()
+        let rem = a.addingProduct(-root, root)
+        return fpFinish(root, rem != 0 ? FPBits.ixc : 0, fpcr, &fl)
+    }
     hostFPBegin(fpcr)
     let res = a.squareRoot()
     let hf = hostFPEnd(fpcr)
@@ -280,10 +360,21 @@ enum FPOp { case add, sub, mul, div }
 
 /// FixedToFP: `value` is the raw integer (sign-extended for signed).
 @inline(__always) func fpFromFixed<T: ArmFloat>(_ value: UInt64, fbits: Int, unsigned: Bool, _: T.Type, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
-    hostFPBegin(fpcr)
-    var res: T = unsigned ? T(value) : T(Int64(bitPattern: value))
-    let hf = hostFPEnd(fpcr)
-    fl |= hf
+    var res: T
+    if fpcr & (3 << 22) == 0 {
+        if unsigned {
+            res = T(value)
+            if UInt64(exactly: res) != value { fl |= FPBits.ixc }
+        } else {
+            let iv = Int64(bitPattern: value)
+            res = T(iv)
+            if Int64(exactly: res) != iv { fl |= FPBits.ixc }
+        }
+    } else {
+        hostFPBegin(fpcr)
+        res = unsigned ? T(value) : T(Int64(bitPattern: value))
+        fl |= hostFPEnd(fpcr)
+    }
     if fbits != 0 { res = res * T(sign: .plus, exponent: T.Exponent(-fbits), significand: 1) }
     return res
 }
@@ -315,9 +406,19 @@ enum FPOp { case add, sub, mul, div }
         let b = a.bitPattern
         return Float(bits64: ((b >> 32) & 0x8000_0000) | 0x7FC0_0000 | ((b >> 29) & 0x3F_FFFF))
     }
+    if fpcr & (3 << 22) == 0 {
+        let res = Float(a)
+        if res.isFinite || a.isInfinite {
+            let inexact = Double(res) != a
+            var hf: UInt64 = inexact ? FPBits.ixc : 0
+            if inexact && a.magnitude < Double(Float.leastNormalMagnitude) { hf |= FPBits.ufc }
+            return fpFinish(res, hf, fpcr, &fl)
+        }
+    }
     hostFPBegin(fpcr)
     let res = Float(a)
-    let hf = hostFPEnd(fpcr)
+    var hf = hostFPEnd(fpcr)
+    if hf & FPBits.ixc != 0 && a.magnitude < Double(Float.leastNormalMagnitude) { hf |= FPBits.ufc }
     return fpFinish(res, hf, fpcr, &fl)
 }
 

@@ -1,8 +1,9 @@
 # Instruction list for record-fpsimd.py: (assembly, input kind).
-# Kinds: fd/fs/fh = V lanes hold double/single/half values, int = random
+# Kinds: fd/fs/fh = V lanes hold double/single/half values (fdw/fsw: random
+# exponents over the whole range, for the exception-flag fast paths), int = random
 # integers, gpr_f = X registers hold float bit patterns, mem = load/store
 # through X4 (post-index register X3).
-PER_CASE = {'fd': 12, 'fs': 12, 'fh': 8, 'int': 6, 'gpr_f': 8, 'mem': 4}
+PER_CASE = {'fd': 12, 'fs': 12, 'fh': 8, 'int': 6, 'gpr_f': 8, 'mem': 4, 'fdw': 40, 'fsw': 40, 'fdt': 40, 'fst': 40}
 
 CASES = []
 
@@ -594,4 +595,52 @@ add('int', """
     sqdmlsl s0, h1, v2.h[3]
     sqdmull2 v0.4s, v1.8h, v2.h[7]
     sqdmlal v0.2d, v1.2s, v2.s[1]
+    """)
+
+# --- Wide-range operands for the round-to-nearest exception fast paths -------
+for t, k in (('d', 'fdw'), ('s', 'fsw')):
+    add(k, f"""
+    fadd {t}0, {t}1, {t}2
+    fsub {t}0, {t}1, {t}2
+    fmul {t}0, {t}1, {t}2
+    fdiv {t}0, {t}1, {t}2
+    fmadd {t}0, {t}1, {t}2, {t}3
+    fnmsub {t}0, {t}1, {t}2, {t}3
+    fsqrt {t}0, {t}1
+    fabs {t}0, {t}1
+    """)
+add('fdw', """
+    fcvt s0, d1
+    fmla v0.2d, v1.2d, v2.2d
+    fsqrt v0.2d, v1.2d
+    fcvtzs x0, d1
+    """)
+add('fsw', """
+    fmla v0.4s, v1.4s, v2.4s
+    fdiv v0.4s, v1.4s, v2.4s
+    fcvt d0, s1
+    """)
+
+# --- Results next to the smallest normal number ------------------------------
+for t, k in (('d', 'fdt'), ('s', 'fst')):
+    add(k, f"""
+    fmul {t}0, {t}1, {t}2
+    fnmul {t}0, {t}1, {t}2
+    fdiv {t}0, {t}1, {t}2
+    fmadd {t}0, {t}1, {t}2, {t}3
+    fmsub {t}0, {t}1, {t}2, {t}3
+    fsub {t}0, {t}1, {t}2
+    frecps {t}0, {t}1, {t}2
+    frsqrts {t}0, {t}1, {t}2
+    fmulx {t}0, {t}1, {t}2
+    """)
+add('fdt', """
+    fcvt s0, d1
+    fcvtn v0.2s, v1.2d
+    fcvtxn v0.2s, v1.2d
+    fmla v0.2d, v1.2d, v2.2d
+    """)
+add('fst', """
+    fmla v0.4s, v1.4s, v2.4s
+    fmul v0.4s, v1.4s, v2.s[1]
     """)

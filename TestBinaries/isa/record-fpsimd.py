@@ -76,7 +76,43 @@ def rnd_int(rng):
                                 for _ in range(8)), 'little')
 
 
+def rnd_wide(rng, bits):
+    """A value with a random exponent over (almost) the whole range, and
+    operands that often share exponents so sums and FMAs cancel."""
+    if bits == 64:
+        e = rng.choice([rng.randrange(0, 2047), rng.randrange(1000, 1050), rng.randrange(0, 60)])
+        return (rng.getrandbits(1) << 63) | (e << 52) | rng.getrandbits(52)
+    e = rng.choice([rng.randrange(0, 255), rng.randrange(120, 135), rng.randrange(0, 30)])
+    return (rng.getrandbits(1) << 31) | (e << 23) | rng.getrandbits(23)
+
+
+def rnd_tiny_edge(rng, bits):
+    """Operands whose products, quotients and narrowings land next to the
+    smallest normal number, where tininess before/after rounding differ."""
+    if bits == 64:
+        e = rng.choice([510, 511, 512, 513, 896, 897, 1023, 1022])
+        frac = rng.choice([(1 << 52) - 1, 0, 1, rng.getrandbits(52)])
+        return (rng.getrandbits(1) << 63) | (e << 52) | frac
+    e = rng.choice([62, 63, 64, 65, 127, 126])
+    frac = rng.choice([(1 << 23) - 1, 0, 1, rng.getrandbits(23)])
+    return (rng.getrandbits(1) << 31) | (e << 23) | frac
+
+
 def fill128(rng, kind):
+    if kind == 'fdt':
+        return rnd_tiny_edge(rng, 64) | (rnd_tiny_edge(rng, 64) << 64)
+    if kind == 'fst':
+        v = 0
+        for i in range(4):
+            v |= rnd_tiny_edge(rng, 32) << (32 * i)
+        return v
+    if kind == 'fdw':
+        return rnd_wide(rng, 64) | (rnd_wide(rng, 64) << 64)
+    if kind == 'fsw':
+        v = 0
+        for i in range(4):
+            v |= rnd_wide(rng, 32) << (32 * i)
+        return v
     if kind in ('fd', 'cvt_d'):
         return rnd_float_bits(rng, F64, 64) | (rnd_float_bits(rng, F64, 64) << 64)
     if kind in ('fs', 'cvt_s'):
