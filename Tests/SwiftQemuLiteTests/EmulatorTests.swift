@@ -42,4 +42,44 @@ final class EmulatorTests: XCTestCase {
             XCTAssertEqual("\(e)", "/no/such/prog: No such file or directory")
         }
     }
+
+    /// Runs a loaded program on the executor with just write and exit,
+    /// independently of the Linux layer: checks that entry, stack and
+    /// segments are what the code expects.
+    func runBare(_ name: String, argv: [String]) throws -> (output: [UInt8], status: UInt64, emu: Emulator) {
+        let path = Self.elfDir.appendingPathComponent(name).path
+        let emu = try Emulator(config: EmulatorConfig(programPath: path, argv: argv))
+        var output: [UInt8] = []
+        for _ in 0..<100 {
+            let why = emu.executor.run()
+            guard why == .syscall else {
+                XCTFail("stopped with \(why) at \(String(emu.cpu.pc, radix: 16))")
+                break
+            }
+            switch emu.cpu.x(8) {
+            case 64:
+                output += emu.mem.read(emu.cpu.x(1), count: Int(emu.cpu.x(2))) ?? []
+                emu.cpu.setX(0, emu.cpu.x(2))
+            case 93:
+                return (output, emu.cpu.x(0), emu)
+            default:
+                XCTFail("unexpected syscall \(emu.cpu.x(8))")
+                return (output, ~0, emu)
+            }
+        }
+        return (output, ~0, emu)
+    }
+
+    func testProgramsRunOnTheExecutor() throws {
+        // qemu-aarch64 prints "hi" and exits with 3 (argc) for both.
+        for name in ["tiny", "tiny-pie"] {
+            let (out, status, emu) = try runBare(name, argv: [name, "a", "b"])
+            XCTAssertEqual(out, Array("hi\n".utf8), name)
+            XCTAssertEqual(status, 3, name)
+            XCTAssertGreaterThan(emu.instructionCount, 0)
+        }
+        // The .data word (41) was incremented in place.
+        let (_, _, emu) = try runBare("tiny", argv: ["tiny"])
+        XCTAssertEqual(emu.mem.readU64(0x4010e8), 42)
+    }
 }
