@@ -189,7 +189,9 @@ extension ELFImage {
     }
 
     static func readFile(path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is
+        // refused as not a regular file right after.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 { throw xlatOpenError(errno) }
         defer { close(fd) }
         var st = stat()

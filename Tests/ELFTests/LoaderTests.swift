@@ -108,6 +108,11 @@ final class LoaderTests: XCTestCase {
                                        attributes: [.posixPermissions: 0o644])
         defer { unlink(tmp) }
         XCTAssertEqual(err(tmp), .permissionDenied)
+        // A FIFO without a writer: refused at once, not waited on.
+        let fifo = tmp + ".fifo"
+        XCTAssertEqual(mkfifo(fifo, 0o755), 0)
+        defer { unlink(fifo) }
+        XCTAssertEqual(err(fifo), .notRegularFile)
         // The host's own programs are x86-64.
         XCTAssertEqual(err("/bin/true"), .wrongMachine(62))
         XCTAssertEqual("\(ELFError.wrongMachine(62))", "ELF file is for x86-64, not arm64 (AArch64)")
