@@ -9,7 +9,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "GuestMemory"),
-        .target(name: "AArch64", dependencies: ["GuestMemory"]),
+        .target(name: "AArch64", dependencies: ["GuestMemory"], exclude: ["generate-threaded.py"]),
         .target(name: "ELF", dependencies: ["GuestMemory"]),
         .target(name: "LinuxUser", dependencies: ["AArch64", "GuestMemory", "ELF"]),
         .target(name: "SwiftQemuLite", dependencies: ["AArch64", "GuestMemory", "ELF", "LinuxUser"]),

@@ -64,6 +64,7 @@ final class BlockCache {
             let insn = mem.host(addr).loadUnaligned(as: UInt32.self)
             var op = Decoder.decode(insn, pc: addr)
             op.idx = UInt16(n)
+            op.fn = Threaded.handler(op.code)
             n += 1
             if op.code == .nop {
                 // Nothing to execute; keep counting instructions.
@@ -94,15 +95,15 @@ final class BlockCache {
     private func jumpOp(to addr: UInt64, idx: Int) -> Op {
         var j = Op(.jump, imm: addr)
         j.idx = UInt16(idx)
+        j.fn = Threaded.handler(.jump)
         return j
     }
 
-    /// Turns `CMP x, y` followed by `B.cond` into one op when the previous
-    /// op is a flag-setting subtract that only feeds the flags.
+    /// Turns `SUBS`/`CMP` followed by `B.cond` into one op.
     private func fuseCompare(into op: inout Op) -> Bool {
         let prev = ops[used - 1]
-        guard Int(prev.rd) == Slot.sink else { return false }
         var fused = op
+        fused.rd = prev.rd
         switch prev.code {
         case .subsImm64, .subsImm32:
             guard prev.imm <= UInt64(UInt32.max) else { return false }
@@ -116,6 +117,7 @@ final class BlockCache {
         default:
             return false
         }
+        fused.fn = Threaded.handler(fused.code)
         op = fused
         return true
     }

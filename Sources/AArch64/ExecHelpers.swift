@@ -9,13 +9,13 @@ struct MemView {
     /// Accesses start below `size - 64`, so `a + n - 1` (n <= 64) stays inside
     /// the reservation; nothing is mapped that high.
     let limit: UInt64
-    let space: AddressSpace
+    let space: Unmanaged<AddressSpace>
 
     init(_ space: AddressSpace) {
         base = space.base
         perms = space.perms
         limit = space.size - 64
-        self.space = space
+        self.space = Unmanaged.passUnretained(space)
     }
 
     @inline(__always) func host(_ a: UInt64) -> UnsafeMutableRawPointer {
@@ -38,9 +38,11 @@ struct MemView {
     }
 
     @inline(never) func writableSlow(_ a: UInt64, _ n: UInt64) -> Bool {
-        guard space.check(a, n, PagePerm.write) else { return false }
-        space.noteStore(a, n)
-        return true
+        return space._withUnsafeGuaranteedRef { space in
+            guard space.check(a, n, PagePerm.write) else { return false }
+            space.noteStore(a, n)
+            return true
+        }
     }
 }
 
@@ -138,20 +140,27 @@ struct MemView {
 
 // MARK: - Less frequent integer ops
 
-extension Executor {
+extension Sem {
     @inline(__always)
-    func fault(_ r: UnsafeMutablePointer<UInt64>, _ blockPC: UInt64, _ p: UnsafeMutablePointer<Op>, _ addr: UInt64, _ write: Bool) -> ExitReason {
-        r[Slot.pc] = blockPC &+ UInt64(p.pointee.idx) &* 4
+    static func fault(_ r: UnsafeMutablePointer<UInt64>, _ s: UnsafeMutablePointer<ExecState>, _ p: UnsafeMutablePointer<Op>,
+                      _ addr: UInt64, _ write: Bool) -> Int {
+        r[Slot.pc] = s.pointee.blockPC &+ UInt64(p.pointee.idx) &* 4
         r[Slot.icount] &+= UInt64(p.pointee.idx)
-        return .fault(addr: addr, write: write)
+        return exit(s, .fault(addr: addr, write: write))
     }
 
-    @inline(__always) func isStore(_ p: UnsafeMutablePointer<Op>) -> Bool {
+    @inline(__always)
+    static func exit(_ s: UnsafeMutablePointer<ExecState>, _ reason: ExitReason) -> Int {
+        s.pointee.exit = reason
+        return Flow.exit
+    }
+
+    @inline(__always) static func isStore(_ p: UnsafeMutablePointer<Op>) -> Bool {
         p.pointee.s1 == LdStKind.store || p.pointee.s1 == LdStKind.storeFP
     }
 
     @inline(never)
-    func addWithCarry(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) {
+    static func addWithCarry(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) {
         let carry = (Flags.materialize(r) >> 29) & 1
         let a = r[Int(p.pointee.rn)], b = r[Int(p.pointee.rm)]
         let d = Int(p.pointee.rd)
@@ -177,7 +186,7 @@ extension Executor {
 
     /// UBFM, SBFM, BFM with the masks precomputed by DecodeBitMasks.
     @inline(__always)
-    func bitfieldMove(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) {
+    static func bitfieldMove(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) {
         let src = r[Int(p.pointee.rn)]
         let rot = Int(p.pointee.s1), s = UInt64(p.pointee.s2)
         let wmask = p.pointee.imm, tmask = p.pointee.imm2
@@ -207,7 +216,7 @@ extension Executor {
     }
 
     @inline(never)
-    func multiplyDivide(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) {
+    static func multiplyDivide(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) {
         let a = r[Int(p.pointee.rn)], b = r[Int(p.pointee.rm)], acc = r[Int(p.pointee.ra)]
         let d = Int(p.pointee.rd)
         @inline(__always) func s32(_ v: UInt64) -> Int64 { Int64(Int32(truncatingIfNeeded: v)) }
@@ -233,7 +242,7 @@ extension Executor {
     }
 
     @inline(never)
-    func oneSource(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) {
+    static func oneSource(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) {
         let v = r[Int(p.pointee.rn)]
         let d = Int(p.pointee.rd)
         switch p.pointee.code {
@@ -266,7 +275,7 @@ extension Executor {
     }
 
     @inline(__always)
-    func conditionalSelect(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) {
+    static func conditionalSelect(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) {
         let holds = condHolds(r, p.pointee.s1)
         let a = r[Int(p.pointee.rn)], b = r[Int(p.pointee.rm)]
         var v: UInt64
@@ -284,7 +293,7 @@ extension Executor {
     }
 
     @inline(never)
-    func conditionalCompare(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) {
+    static func conditionalCompare(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) {
         guard condHolds(r, p.pointee.s1) else {
             setNZCV(r, UInt64(p.pointee.s2) << 28)
             return

@@ -41,9 +41,9 @@ import GuestMemory
     UnsafeMutableRawPointer(r + Slot.v + 2 * Int(i))
 }
 
-extension Executor {
+extension Sem {
     @inline(never)
-    func loadStore(_ r: UnsafeMutablePointer<UInt64>, _ m: MemView, _ p: UnsafeMutablePointer<Op>) -> UInt64 {
+    static func loadStore(_ r: UnsafeMutablePointer<UInt64>, _ m: MemView, _ p: UnsafeMutablePointer<Op>) -> UInt64 {
         let mode = p.pointee.ra, kind = p.pointee.s1, sizeLog = p.pointee.s2
         let n = UInt64(1) << UInt64(sizeLog)
         let base = r[Int(p.pointee.rn)]
@@ -84,7 +84,7 @@ extension Executor {
     }
 
     @inline(never)
-    func loadStorePair(_ r: UnsafeMutablePointer<UInt64>, _ m: MemView, _ p: UnsafeMutablePointer<Op>) -> UInt64 {
+    static func loadStorePair(_ r: UnsafeMutablePointer<UInt64>, _ m: MemView, _ p: UnsafeMutablePointer<Op>) -> UInt64 {
         let mode = p.pointee.ra, kind = p.pointee.s1, sizeLog = p.pointee.s2
         let n = UInt64(1) << UInt64(sizeLog)
         let base = r[Int(p.pointee.rn)]
@@ -126,7 +126,7 @@ extension Executor {
     /// Exclusives compare against the value LDXR saw (as QEMU does), LSE
     /// atomics, CAS/CASP and DC ZVA.
     @inline(never)
-    func atomicOp(_ r: UnsafeMutablePointer<UInt64>, _ m: MemView, _ p: UnsafeMutablePointer<Op>) -> UInt64 {
+    static func atomicOp(_ r: UnsafeMutablePointer<UInt64>, _ m: MemView, _ p: UnsafeMutablePointer<Op>) -> UInt64 {
         let sizeLog = p.pointee.s2
         let n = UInt64(1) << UInt64(sizeLog)
         let a = r[Int(p.pointee.rn)]
@@ -216,12 +216,12 @@ extension Executor {
 
 // MARK: - System registers
 
-extension Executor {
+extension Sem {
     /// The counter frequency reported by CNTFRQ_EL0 (as qemu-aarch64 does).
     static let counterFrequency: UInt64 = 62_500_000
 
     /// Reads a system register EL0 may read (or Linux emulates); false for others.
-    func readSystemRegister(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) -> Bool {
+    static func readSystemRegister(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) -> Bool {
         let id = Int(p.pointee.imm)
         let v: UInt64
         switch id {
@@ -232,12 +232,12 @@ extension Executor {
         case SysReg.tpidrroEL0: v = r[Slot.tpidrro]
         case SysReg.ctrEL0: v = 0x8444_C004
         case SysReg.dczidEL0: v = 4
-        case SysReg.cntfrqEL0: v = Executor.counterFrequency
+        case SysReg.cntfrqEL0: v = Sem.counterFrequency
         case SysReg.cntvctEL0, SysReg.cntpctEL0:
             var ts = timespec()
             clock_gettime(CLOCK_MONOTONIC, &ts)
             let ns = UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-            v = ns / (1_000_000_000 / Executor.counterFrequency)
+            v = ns / (1_000_000_000 / Sem.counterFrequency)
         default:
             guard let idv = Features.idRegister(id) else { return false }
             v = idv
@@ -246,7 +246,7 @@ extension Executor {
         return true
     }
 
-    func writeSystemRegister(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) -> Bool {
+    static func writeSystemRegister(_ r: UnsafeMutablePointer<UInt64>, _ p: UnsafeMutablePointer<Op>) -> Bool {
         let v = r[Int(p.pointee.rn)]
         switch Int(p.pointee.imm) {
         case SysReg.nzcv: setNZCV(r, v & 0xF000_0000)

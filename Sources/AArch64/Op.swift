@@ -4,6 +4,13 @@
 ///
 /// Register fields hold register-file slots (see `Slot`), already mapped
 /// from register number 31 to XZR, the write sink or SP as the encoding says.
+/// A threaded handler: runs its op and tail-calls the next one.
+/// Its pointers are raw because C function types cannot name Swift structs.
+typealias OpHandler = @convention(c) (UnsafeMutableRawPointer, UnsafeMutablePointer<UInt64>, UnsafeMutableRawPointer) -> Int
+
+/// Placeholder until the block cache installs the real handler.
+let unsetHandler: OpHandler = { _, _, _ in fatalError("op executed before its handler was installed") }
+
 public struct Op {
     public var code: OpCode
     public var rd: UInt8
@@ -23,6 +30,8 @@ public struct Op {
     /// fall-through (link1) successor blocks, or -1.
     public var link0: Int32
     public var link1: Int32
+    /// The threaded handler for `code` (set when the op enters the cache).
+    var fn: OpHandler
 
     @inline(__always)
     public init(_ code: OpCode, rd: Int = Slot.sink, rn: Int = Slot.xzr, rm: Int = Slot.xzr, ra: Int = Slot.xzr,
@@ -40,12 +49,13 @@ public struct Op {
         self.imm2 = imm2
         self.link0 = -1
         self.link1 = -1
+        self.fn = unsetHandler
     }
 }
 
 /// Every op the executor knows. Names follow the Arm ARM; suffixes give the
 /// operand size (64/32) and the specialisation.
-public enum OpCode: UInt16 {
+public enum OpCode: UInt16, CaseIterable {
     // Exits and fallbacks
     case undefined          // SIGILL at this pc (insn holds the word)
     case svc

@@ -46,7 +46,15 @@ final class IntegerOracleTests: XCTestCase {
         return h
     }
 
-    func testIntegerInstructionsMatchQemu() throws {
+    func testIntegerInstructionsMatchQemuSwitchCore() throws {
+        try replay(core: .switchLoop)
+    }
+
+    func testIntegerInstructionsMatchQemuThreadedCore() throws {
+        try replay(core: .threaded)
+    }
+
+    func replay(core: Executor.Core) throws {
         let vectors = try Self.loadVectors()
         XCTAssertGreaterThan(vectors.count, 1000)
         let mem = try AddressSpace(size: 1 << 36)
@@ -59,7 +67,7 @@ final class IntegerOracleTests: XCTestCase {
         mem.mapFixed(Self.buffer, 0x1000, prot: PROT_READ | PROT_WRITE)
         let pattern = Self.pattern()
         let cpu = CPU()
-        let exec = Executor(cpu: cpu, mem: mem)
+        let exec = Executor(cpu: cpu, mem: mem, core: core)
         var failures = 0
         for (i, v) in vectors.enumerated() {
             pattern.withUnsafeBytes { mem.poke(Self.buffer, $0) }
