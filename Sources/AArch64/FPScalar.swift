@@ -135,12 +135,8 @@
             fpAccumulate(r, fl)
             return .ok
         }
-        if ftype == 0 && wide.isNaN {
-            // A single NaN keeps its payload through the widening.
-            writeScalarBits(r, d, fpToHalf(wide, fpcr, &fl))
-        } else {
-            writeScalarBits(r, d, fpToHalf(wide, fpcr, &fl))
-        }
+        // A single NaN was widened with DN clear, so its payload survives.
+        writeScalarBits(r, d, fpToHalf(wide, fpcr, &fl))
         fpAccumulate(r, fl)
         return .ok
     }

@@ -172,15 +172,13 @@
     if size >> 1 == 0 { return .undefined }
     let sz = size & 1
     let bits = sz == 1 ? 64 : 32
-    var index: Int, m = Int((insn >> 16) & 31)
+    let index: Int, m = Int((insn >> 16) & 31)
     if sz == 1 {
         if l == 1 || (!q && !scalar) { return .undefined }
         index = h
     } else {
         index = (h << 1) | l
     }
-    _ = m
-    m = Int((insn >> 16) & 31)
     let key: Int
     switch (u, opcode) {
     case (0, 1): key = 0x01

@@ -129,7 +129,7 @@
     case 1: imm = imm8 << 8
     case 2: imm = imm8 << 16
     case 3: imm = imm8 << 24
-    case 4: imm = imm8 | (imm8 << 16); imm |= 0
+    case 4: imm = imm8 | (imm8 << 16)
     case 5: imm = (imm8 << 8) | (imm8 << 24)
     case 6: imm = cmode & 1 == 0 ? (imm8 << 8) | 0xFF : (imm8 << 16) | 0xFFFF
     default:

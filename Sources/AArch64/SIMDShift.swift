@@ -6,9 +6,7 @@
     let immh = Int((insn >> 19) & 0xF), immhb = Int((insn >> 16) & 0x7F)
     let opcode = Int((insn >> 11) & 0x1F)
     let d = Int(insn & 31), n = Int((insn >> 5) & 31)
-    let size = 3 - immh.leadingZeroBitCount + (Int.bitWidth - 4) - (Int.bitWidth - 4)
-    let esizeLog = 63 - UInt64(immh).leadingZeroBitCount   // 0..3
-    _ = size
+    let esizeLog = 63 - UInt64(immh).leadingZeroBitCount   // highest set bit of immh: 0...3
     let bits = 8 << esizeLog
     let a = readV(r, n)
     var sat = false

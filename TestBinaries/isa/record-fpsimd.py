@@ -13,6 +13,9 @@
 # instruction and dumps V0-V3, X0-X4, NZCV, FPSR and the buffer; the program
 # runs under qemu-aarch64 and its dump becomes the fixture.
 #
+# FPSIMD_FUZZ_COUNT, FPSIMD_FUZZ_SEED and FPSIMD_OUT override the number of
+# random encodings, their seed and the output file (for one-off deeper runs).
+#
 # Fixture line format (hex fields, space separated, then " # " and the asm):
 #   insn fpcr nzcv v0lo v0hi .. v3lo v3hi x0 .. x4 memIn|-  |
 #   v0lo .. v3hi x0 .. x4 nzcv fpsr memOut|-
@@ -24,9 +27,10 @@ from fpsimd_cases import CASES, PER_CASE
 from fpsimd_fuzz import fuzz_cases
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-OUT = os.path.join(ROOT, 'Tests', 'AArch64Tests', 'Fixtures', 'fpsimd-vectors.txt')
+OUT = os.environ.get('FPSIMD_OUT') or os.path.join(ROOT, 'Tests', 'AArch64Tests', 'Fixtures', 'fpsimd-vectors.txt')
 MASK64 = (1 << 64) - 1
-FUZZ_COUNT = 1500
+FUZZ_COUNT = int(os.environ.get('FPSIMD_FUZZ_COUNT', '1500'))
+FUZZ_SEED = int(os.environ.get('FPSIMD_FUZZ_SEED', '4242'))
 
 F64 = [0x0, 0x8000000000000000, 0x3FF0000000000000, 0xBFF0000000000000,
        0x3FF8000000000000, 0x4004000000000000, 0xC004000000000000,
@@ -198,7 +202,7 @@ def build(cases, states, workdir):
 
 def main():
     rng = random.Random(20261129)
-    cases = CASES + fuzz_cases(FUZZ_COUNT)
+    cases = CASES + fuzz_cases(FUZZ_COUNT, FUZZ_SEED)
     states = [[make_state(rng, kind) for _ in range(PER_CASE.get(kind, 8))] for (asm, kind) in cases]
     with tempfile.TemporaryDirectory() as d:
         out = build(cases, states, d)
