@@ -335,16 +335,23 @@ enum FPOp { case add, sub, mul, div }
 @inline(__always) func fpToFixed(_ v: Double, fbits: Int, unsigned: Bool, width: Int, rule: FloatingPointRoundingRule, _ fl: inout UInt64) -> UInt64 {
     if v.isNaN { fl |= FPBits.ioc; return 0 }
     let scaled = fbits == 0 ? v : v * Double(sign: .plus, exponent: fbits, significand: 1)
-    let rd = scaled.rounded(rule)
+    let rd: Double
+    switch rule {
+    case .towardZero: rd = scaled.rounded(.towardZero)
+    case .toNearestOrEven: rd = scaled.rounded(.toNearestOrEven)
+    case .down: rd = scaled.rounded(.down)
+    case .up: rd = scaled.rounded(.up)
+    default: rd = scaled.rounded(.toNearestOrAwayFromZero)
+    }
     let inexact = rd != scaled
     if unsigned {
-        let lim = Double(sign: .plus, exponent: width, significand: 1)
+        let lim: Double = width == 64 ? 0x1p64 : 0x1p32
         if rd < 0 { fl |= FPBits.ioc; return 0 }
         if rd >= lim { fl |= FPBits.ioc; return width == 64 ? ~0 : (1 << UInt64(width)) - 1 }
         if inexact { fl |= FPBits.ixc }
         return UInt64(rd)
     }
-    let lim = Double(sign: .plus, exponent: width - 1, significand: 1)
+    let lim: Double = width == 64 ? 0x1p63 : 0x1p31
     if rd < -lim {
         fl |= FPBits.ioc
         return width == 64 ? 1 << 63 : UInt64(truncatingIfNeeded: Int64(Int32.min)) & 0xFFFF_FFFF

@@ -62,6 +62,52 @@ struct V128 {
     r[Slot.fpsr] |= FPBits.qc
 }
 
+// MARK: - Lane-parallel arithmetic on 64-bit words (SWAR)
+
+/// 1 in the lowest bit of every `bits`-wide lane.
+@inline(__always) func laneOnes(_ bits: Int) -> UInt64 {
+    switch bits {
+    case 8: return 0x0101_0101_0101_0101
+    case 16: return 0x0001_0001_0001_0001
+    case 32: return 0x0000_0001_0000_0001
+    default: return 1
+    }
+}
+
+/// The top bit of every lane.
+@inline(__always) func laneHigh(_ bits: Int) -> UInt64 { laneOnes(bits) << UInt64(bits - 1) }
+
+@inline(__always) func swarAdd(_ x: UInt64, _ y: UInt64, _ h: UInt64) -> UInt64 {
+    ((x & ~h) &+ (y & ~h)) ^ ((x ^ y) & h)
+}
+
+@inline(__always) func swarSub(_ x: UInt64, _ y: UInt64, _ h: UInt64) -> UInt64 {
+    ((x | h) &- (y & ~h)) ^ ((x ^ ~y) & h)
+}
+
+/// All ones in each lane of `t` that is non-zero (`zero` false) or zero.
+@inline(__always) func swarLaneMask(_ t: UInt64, _ bits: Int, zero: Bool) -> UInt64 {
+    let h = laneHigh(bits)
+    var flag = (((t & ~h) &+ ~h) | t) & h
+    if zero { flag ^= h }
+    return (flag >> UInt64(bits - 1)) &* emask(bits)
+}
+
+/// Packs the low bytes of the four 16-bit lanes of `x` into 32 bits.
+@inline(__always) func packBytesOf16(_ x: UInt64) -> UInt64 {
+    var y = x & 0x00FF_00FF_00FF_00FF
+    y = (y | (y >> 8)) & 0x0000_FFFF_0000_FFFF
+    return (y | (y >> 16)) & 0xFFFF_FFFF
+}
+
+/// UMAXP/UMINP on bytes: the larger (or smaller) of each adjacent pair, packed.
+@inline(__always) func swarPairMaxMinBytes(_ x: UInt64, max: Bool) -> UInt64 {
+    let e = x & 0x00FF_00FF_00FF_00FF, o = (x >> 8) & 0x00FF_00FF_00FF_00FF
+    let ge = ((((e | 0x0100_0100_0100_0100) &- o) >> 8) & 0x0001_0001_0001_0001) &* 0xFF
+    let pick = max ? (e & ge) | (o & ~ge) : (o & ge) | (e & ~ge)
+    return packBytesOf16(pick)
+}
+
 // MARK: - Saturation
 
 /// Signed saturation of `v` to `bits` (< 64).

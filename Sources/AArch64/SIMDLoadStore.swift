@@ -54,6 +54,23 @@ import GuestMemory
         }
         let host = mem.host(addr)
         if !load { mem.noteStore(addr, UInt64(total)) }
+        if selem == 1 {
+            // LD1/ST1 (multiple): whole registers, in order.
+            let regBytes = q ? 16 : 8
+            for rr in 0..<rpt {
+                let p = host + rr * regBytes
+                let tt = (t + rr) & 31
+                if load {
+                    r[Slot.v + 2 * tt] = p.loadUnaligned(as: UInt64.self)
+                    r[Slot.v + 2 * tt + 1] = q ? p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) : 0
+                } else {
+                    p.storeBytes(of: r[Slot.v + 2 * tt], as: UInt64.self)
+                    if q { p.storeBytes(of: r[Slot.v + 2 * tt + 1], toByteOffset: 8, as: UInt64.self) }
+                }
+            }
+            if post { r[baseSlot] = addr &+ (m == 31 ? UInt64(total) : r[m]) }
+            return .ok
+        }
         let bits = ebytes * 8
         var off = 0
         for rr in 0..<rpt {

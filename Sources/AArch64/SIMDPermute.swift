@@ -20,10 +20,8 @@
     case 0, 1:
         if size == 3 && !q { return .undefined }
         let v = imm4 == 0 ? readV(r, n).elem(index, bits) : r[n] & emask(bits)
-        var res = V128()
-        let elements = (q ? 128 : 64) / bits
-        for i in 0..<elements { res.setElem(i, bits, v) }
-        writeVQ(r, d, res, q)
+        let rep = v &* laneOnes(bits)
+        writeVQ(r, d, V128(rep, rep), q)
     case 3:
         if !q { return .undefined }
         var dst = readV(r, d)

@@ -31,6 +31,12 @@
         if scalar && opcode == 0x10 && !u { return .undefined }
         if scalar && opcode == 0x11 && !u { return .undefined }
         let sh = 2 * bits - immhb
+        if opcode == 0x10 && !u && bits == 8 {
+            // SHRN 8H -> 8B on whole words: the shift stays inside each lane.
+            let packed = packBytesOf16(a.lo >> UInt64(sh)) | (packBytesOf16(a.hi >> UInt64(sh)) << 32)
+            if q { r[Slot.v + 2 * d + 1] = packed } else { writeVQ(r, d, V128(packed, 0), false) }
+            return .ok
+        }
         let elements = scalar ? 1 : 64 / bits
         var dst = scalar ? V128() : readV(r, d)
         let base = (q && !scalar) ? elements : 0
@@ -88,6 +94,21 @@
     let rsh = 2 * bits - immhb
     let lsh = immhb - bits
     let mask = emask(bits)
+    if (opcode == 0x00 && u) || (opcode == 0x0A && !u) {
+        // USHR / SHL on whole words.
+        var lo: UInt64 = 0, hi: UInt64 = 0
+        if opcode == 0 {
+            if rsh < bits {
+                let keep = (mask >> UInt64(rsh)) &* laneOnes(bits)
+                lo = (a.lo >> UInt64(rsh)) & keep; hi = (a.hi >> UInt64(rsh)) & keep
+            }
+        } else {
+            let keep = ((mask << UInt64(lsh)) & mask) &* laneOnes(bits)
+            lo = (a.lo << UInt64(lsh)) & keep; hi = (a.hi << UInt64(lsh)) & keep
+        }
+        writeVQ(r, d, V128(lo, hi), q && !scalar)
+        return .ok
+    }
     let dv = readV(r, d)
     var res = V128()
     for i in 0..<elements {

@@ -82,8 +82,32 @@
         }
         elements = (q ? 128 : 64) / bits
     }
+    if opcode == 16 || opcode == 17 {
+        // ADD/SUB, CMTST/CMEQ: whole words at a time.
+        let h = laneHigh(bits)
+        var lo: UInt64, hi: UInt64
+        switch (opcode, u) {
+        case (16, false): lo = swarAdd(a.lo, b.lo, h); hi = swarAdd(a.hi, b.hi, h)
+        case (16, true): lo = swarSub(a.lo, b.lo, h); hi = swarSub(a.hi, b.hi, h)
+        case (17, false): lo = swarLaneMask(a.lo & b.lo, bits, zero: false); hi = swarLaneMask(a.hi & b.hi, bits, zero: false)
+        default: lo = swarLaneMask(a.lo ^ b.lo, bits, zero: true); hi = swarLaneMask(a.hi ^ b.hi, bits, zero: true)
+        }
+        writeVQ(r, d, V128(lo, hi), q && !scalar)
+        return .ok
+    }
     var res = V128()
     var sat = false
+    if (opcode == 20 || opcode == 21) && u && bits == 8 {
+        let isMax = opcode == 20
+        if q {
+            let lo = swarPairMaxMinBytes(a.lo, max: isMax) | (swarPairMaxMinBytes(a.hi, max: isMax) << 32)
+            let hi = swarPairMaxMinBytes(b.lo, max: isMax) | (swarPairMaxMinBytes(b.hi, max: isMax) << 32)
+            writeV(r, d, V128(lo, hi))
+        } else {
+            writeVQ(r, d, V128(swarPairMaxMinBytes(a.lo, max: isMax) | (swarPairMaxMinBytes(b.lo, max: isMax) << 32), 0), false)
+        }
+        return .ok
+    }
     if opcode == 20 || opcode == 21 || opcode == 23 {
         // Pairwise over the concatenation m:n.
         let half = elements / 2

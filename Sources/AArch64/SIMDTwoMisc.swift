@@ -75,6 +75,11 @@
     }
     let elements = scalar ? 1 : (q ? 128 : 64) / bits
     let mask = emask(bits)
+    if opcode == 0x09 && !u {
+        // CMEQ #0 on whole words.
+        writeVQ(r, d, V128(swarLaneMask(a.lo, bits, zero: true), swarLaneMask(a.hi, bits, zero: true)), q && !scalar)
+        return .ok
+    }
     switch opcode {
     case 0x00, 0x01:
         // REV64 / REV32 / REV16: reverse elements within containers.
