@@ -73,13 +73,25 @@ let fpHostAllExcept: Int32 = FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERF
     return f
 }
 
-/// Swift rounding rule for an Arm rounding mode (0 RN, 1 RP, 2 RM, 3 RZ).
-@inline(__always) func fpRule(_ rm: UInt64) -> FloatingPointRoundingRule {
-    switch rm & 3 {
-    case 0: return .toNearestOrEven
-    case 1: return .up
-    case 2: return .down
-    default: return .towardZero
+/// Rounding modes as small integers: Arm's FPCR.RMode values (0 RN, 1 RP,
+/// 2 RM, 3 RZ) plus 4 for ties-away. A switch over constants lets each case
+/// compile to a direct rounding call; FloatingPointRoundingRule values
+/// chosen at run time go through a slow generic path.
+enum FPRounding {
+    static let nearestEven = 0
+    static let up = 1
+    static let down = 2
+    static let towardZero = 3
+    static let nearestAway = 4
+}
+
+@inline(__always) func fpRoundTo<T: ArmFloat>(_ v: T, _ mode: Int) -> T {
+    switch mode {
+    case FPRounding.nearestEven: return v.rounded(.toNearestOrEven)
+    case FPRounding.up: return v.rounded(.up)
+    case FPRounding.down: return v.rounded(.down)
+    case FPRounding.towardZero: return v.rounded(.towardZero)
+    default: return v.rounded(.toNearestOrAwayFromZero)
     }
 }
 
@@ -290,11 +302,11 @@ enum FPOp { case add, sub, mul, div }
 }
 
 /// FPRoundInt: `rule` from the instruction; `exact` raises Inexact (FRINTX).
-@inline(__always) func fpRoundInt<T: ArmFloat>(_ a0: T, _ rule: FloatingPointRoundingRule, exact: Bool, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
+@inline(__always) func fpRoundInt<T: ArmFloat>(_ a0: T, _ mode: Int, exact: Bool, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
     let a = fpFlushIn(a0, fpcr, &fl)
     if a.isNaN { return fpProcessNaN(a, fpcr, &fl) }
     if a.isInfinite || a == 0 { return a }
-    let res = a.rounded(rule)
+    let res = fpRoundTo(a, mode)
     if exact && res != a { fl |= FPBits.ixc }
     return res == 0 ? (a.sign == .minus ? -T.zero : T.zero) : res
 }
@@ -332,16 +344,15 @@ enum FPOp { case add, sub, mul, div }
 // MARK: - Conversions
 
 /// FPToFixed: `v` already flushed and widened; saturates, NaN gives 0.
-@inline(__always) func fpToFixed(_ v: Double, fbits: Int, unsigned: Bool, width: Int, rule: FloatingPointRoundingRule, _ fl: inout UInt64) -> UInt64 {
+@inline(__always) func fpToFixed(_ v: Double, fbits: Int, unsigned: Bool, width: Int, mode: Int, _ fl: inout UInt64) -> UInt64 {
     if v.isNaN { fl |= FPBits.ioc; return 0 }
     let scaled = fbits == 0 ? v : v * Double(sign: .plus, exponent: fbits, significand: 1)
     let rd: Double
-    switch rule {
-    case .towardZero: rd = scaled.rounded(.towardZero)
-    case .toNearestOrEven: rd = scaled.rounded(.toNearestOrEven)
-    case .down: rd = scaled.rounded(.down)
-    case .up: rd = scaled.rounded(.up)
-    default: rd = scaled.rounded(.toNearestOrAwayFromZero)
+    if mode == FPRounding.towardZero {
+        // The host conversion truncates; it is exact below 2^63.
+        rd = scaled.magnitude < 0x1p63 ? Double(Int64(scaled)) : scaled
+    } else {
+        rd = fpRoundTo(scaled, mode)
     }
     let inexact = rd != scaled
     if unsigned {
@@ -369,13 +380,11 @@ enum FPOp { case add, sub, mul, div }
 @inline(__always) func fpFromFixed<T: ArmFloat>(_ value: UInt64, fbits: Int, unsigned: Bool, _: T.Type, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
     var res: T
     if fpcr & (3 << 22) == 0 {
-        if unsigned {
-            res = T(value)
-            if UInt64(exactly: res) != value { fl |= FPBits.ixc }
-        } else {
-            let iv = Int64(bitPattern: value)
-            res = T(iv)
-            if Int64(exactly: res) != iv { fl |= FPBits.ixc }
+        // Inexact when the integer has more significant bits than the format.
+        let mag = unsigned ? value : Int64(bitPattern: value).magnitude
+        res = unsigned ? T(value) : T(Int64(bitPattern: value))
+        if mag != 0 && 64 - mag.leadingZeroBitCount - mag.trailingZeroBitCount > T.significandBitCount + 1 {
+            fl |= FPBits.ixc
         }
     } else {
         hostFPBegin(fpcr)
@@ -456,14 +465,14 @@ enum FPOp { case add, sub, mul, div }
     let quantumExp = tiny ? -24 : e - 10
     let scaled = mag * Double(sign: .plus, exponent: -quantumExp, significand: 1)
     let rm = (fpcr >> 22) & 3
-    let rule: FloatingPointRoundingRule
+    let mode: Int
     switch rm {
-    case 0: rule = .toNearestOrEven
-    case 1: rule = sign == 0 ? .up : .down
-    case 2: rule = sign == 0 ? .down : .up
-    default: rule = .towardZero
+    case 0: mode = FPRounding.nearestEven
+    case 1: mode = sign == 0 ? FPRounding.up : FPRounding.down
+    case 2: mode = sign == 0 ? FPRounding.down : FPRounding.up
+    default: mode = FPRounding.towardZero
     }
-    var q = scaled.rounded(rule)
+    var q = fpRoundTo(scaled, mode)
     let inexact = q != scaled
     if !tiny && q >= 2048 { q = 1024; e += 1 }
     if e > 15 {

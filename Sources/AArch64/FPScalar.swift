@@ -158,13 +158,13 @@
     case 1: res = T(bits64: a.bits64 & ~sign)
     case 2: res = T(bits64: a.bits64 ^ sign)
     case 3: res = fpSqrt(a, fpcr, &fl)
-    case 8: res = fpRoundInt(a, .toNearestOrEven, exact: false, fpcr, &fl)
-    case 9: res = fpRoundInt(a, .up, exact: false, fpcr, &fl)
-    case 10: res = fpRoundInt(a, .down, exact: false, fpcr, &fl)
-    case 11: res = fpRoundInt(a, .towardZero, exact: false, fpcr, &fl)
-    case 12: res = fpRoundInt(a, .toNearestOrAwayFromZero, exact: false, fpcr, &fl)
-    case 14: res = fpRoundInt(a, fpRule(fpcr >> 22), exact: true, fpcr, &fl)
-    case 15: res = fpRoundInt(a, fpRule(fpcr >> 22), exact: false, fpcr, &fl)
+    case 8: res = fpRoundInt(a, FPRounding.nearestEven, exact: false, fpcr, &fl)
+    case 9: res = fpRoundInt(a, FPRounding.up, exact: false, fpcr, &fl)
+    case 10: res = fpRoundInt(a, FPRounding.down, exact: false, fpcr, &fl)
+    case 11: res = fpRoundInt(a, FPRounding.towardZero, exact: false, fpcr, &fl)
+    case 12: res = fpRoundInt(a, FPRounding.nearestAway, exact: false, fpcr, &fl)
+    case 14: res = fpRoundInt(a, Int((fpcr >> 22) & 3), exact: true, fpcr, &fl)
+    case 15: res = fpRoundInt(a, Int((fpcr >> 22) & 3), exact: false, fpcr, &fl)
     default: return .undefined
     }
     writeF(r, d, res)
@@ -205,15 +205,6 @@
 
 // MARK: - Conversions
 
-@inline(__always) func fpRuleForRmode(_ rmode: UInt32) -> FloatingPointRoundingRule {
-    switch rmode {
-    case 0: return .toNearestOrEven
-    case 1: return .up
-    case 2: return .down
-    default: return .towardZero
-    }
-}
-
 /// Conversion between floating-point and fixed-point (C4.1.96.x).
 @inline(__always) func fpFixedConvert(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
     let sf = insn >> 31, ftype = (insn >> 22) & 3, rmode = (insn >> 19) & 3, opc = (insn >> 16) & 7
@@ -227,7 +218,7 @@
     switch (rmode, opc) {
     case (3, 0), (3, 1):
         let v: Double = ftype == 0 ? Double(fpFlushIn(readF(r, n, Float.self), fpcr, &fl)) : fpFlushIn(readF(r, n, Double.self), fpcr, &fl)
-        writeXReg(r, d, fpToFixed(v, fbits: fbits, unsigned: opc == 1, width: width, rule: .towardZero, &fl))
+        writeXReg(r, d, fpToFixed(v, fbits: fbits, unsigned: opc == 1, width: width, mode: FPRounding.towardZero, &fl))
     case (0, 2), (0, 3):
         var x = r[n]
         if width == 32 { x = opc == 2 ? UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: x))) : x & 0xFFFF_FFFF }
@@ -266,9 +257,9 @@
     switch opc {
     case 0, 1, 4, 5:
         if opc >= 4 && rmode != 0 { return .undefined }
-        let rule: FloatingPointRoundingRule = opc >= 4 ? .toNearestOrAwayFromZero : fpRuleForRmode(rmode)
+        let mode = opc >= 4 ? FPRounding.nearestAway : Int(rmode)
         let v: Double = ftype == 0 ? Double(fpFlushIn(readF(r, n, Float.self), fpcr, &fl)) : fpFlushIn(readF(r, n, Double.self), fpcr, &fl)
-        writeXReg(r, d, fpToFixed(v, fbits: 0, unsigned: opc & 1 == 1, width: width, rule: rule, &fl))
+        writeXReg(r, d, fpToFixed(v, fbits: 0, unsigned: opc & 1 == 1, width: width, mode: mode, &fl))
     case 2, 3:
         if rmode != 0 { return .undefined }
         var x = r[n]

@@ -80,7 +80,7 @@
                     : fpFromFixed(iv, fbits: fbits, unsigned: u, Float.self, fpcr, &fl).bits64
             } else {
                 let f: Double = bits == 64 ? fpFlushIn(Double(bits64: x), fpcr, &fl) : Double(fpFlushIn(Float(bits64: x), fpcr, &fl))
-                v = fpToFixed(f, fbits: fbits, unsigned: u, width: bits, rule: .towardZero, &fl)
+                v = fpToFixed(f, fbits: fbits, unsigned: u, width: bits, mode: FPRounding.towardZero, &fl)
             }
             res.setElem(i, bits, v)
         }

@@ -277,24 +277,24 @@
     case 0x2F: return raw & ~signBit
     case 0x6F: return raw ^ signBit
     case 0x7F: return fpSqrt(x, fpcr, &fl).bits64
-    case 0x18: return fpRoundInt(x, .toNearestOrEven, exact: false, fpcr, &fl).bits64
-    case 0x38: return fpRoundInt(x, .up, exact: false, fpcr, &fl).bits64
-    case 0x19: return fpRoundInt(x, .down, exact: false, fpcr, &fl).bits64
-    case 0x39: return fpRoundInt(x, .towardZero, exact: false, fpcr, &fl).bits64
-    case 0x58: return fpRoundInt(x, .toNearestOrAwayFromZero, exact: false, fpcr, &fl).bits64
-    case 0x79: return fpRoundInt(x, fpRule(fpcr >> 22), exact: false, fpcr, &fl).bits64
-    case 0x59: return fpRoundInt(x, fpRule(fpcr >> 22), exact: true, fpcr, &fl).bits64
+    case 0x18: return fpRoundInt(x, FPRounding.nearestEven, exact: false, fpcr, &fl).bits64
+    case 0x38: return fpRoundInt(x, FPRounding.up, exact: false, fpcr, &fl).bits64
+    case 0x19: return fpRoundInt(x, FPRounding.down, exact: false, fpcr, &fl).bits64
+    case 0x39: return fpRoundInt(x, FPRounding.towardZero, exact: false, fpcr, &fl).bits64
+    case 0x58: return fpRoundInt(x, FPRounding.nearestAway, exact: false, fpcr, &fl).bits64
+    case 0x79: return fpRoundInt(x, Int((fpcr >> 22) & 3), exact: false, fpcr, &fl).bits64
+    case 0x59: return fpRoundInt(x, Int((fpcr >> 22) & 3), exact: true, fpcr, &fl).bits64
     case 0x1A, 0x3A, 0x1B, 0x3B, 0x1C, 0x5A, 0x7A, 0x5B, 0x7B, 0x5C:
-        let rule: FloatingPointRoundingRule
+        let mode: Int
         switch key & 0x3F {
-        case 0x1A: rule = .toNearestOrEven
-        case 0x3A: rule = .up
-        case 0x1B: rule = .down
-        case 0x3B: rule = .towardZero
-        default: rule = .toNearestOrAwayFromZero
+        case 0x1A: mode = FPRounding.nearestEven
+        case 0x3A: mode = FPRounding.up
+        case 0x1B: mode = FPRounding.down
+        case 0x3B: mode = FPRounding.towardZero
+        default: mode = FPRounding.nearestAway
         }
         let v = fpFlushIn(x, fpcr, &fl)
-        return fpToFixed(Double(v), fbits: 0, unsigned: key >= 0x40, width: T.width, rule: rule, &fl)
+        return fpToFixed(Double(v), fbits: 0, unsigned: key >= 0x40, width: T.width, mode: mode, &fl)
     case 0x3D: return fpRecipEstimate(x, fpcr, &fl).bits64
     case 0x7D: return fpRSqrtEstimate(x, fpcr, &fl).bits64
     case 0x3F: return fpRecpX(x, fpcr, &fl).bits64
