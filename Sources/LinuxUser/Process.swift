@@ -73,6 +73,7 @@ public final class LinuxProcess {
     /// Runs the guest until it exits or dies by a signal.
     public func run() -> Termination {
         while true {
+            if let t = termination { return t }
             switch executor.run() {
             case .syscall:
                 handleSyscall()

@@ -66,7 +66,7 @@ nonisolated(unsafe) var hostAttentionSlot: UnsafeMutablePointer<UInt64>?
 
 private let hostSignalHandler: @convention(c) (Int32) -> Void = { sig in
     hostPendingSignals.bitwiseOr(1 << UInt64(sig - 1), ordering: .relaxed)
-    hostAttentionSlot?.pointee = 1
+    hostAttentionSlot?.pointee |= Executor.attentionStop
 }
 
 /// Signals that terminate with a core dump by default; qemu reports these.

@@ -24,6 +24,10 @@ public enum ArgFmt: Sendable {
     case octal
     case openFlags, prot, mmapFlags, atFlags, unlinkatFlags, accessMode
     case signal, sigHow, clock, whence, fcntlCmd, ioctlCmd, futexOp
+    /// fcntl's third argument: absent for the F_GET* commands, as qemu shows it.
+    case fcntlArg
+    /// openat's mode: shown only with O_CREAT or O_TMPFILE in the flags (argument 2).
+    case openMode
     /// A struct timespec read from the guest: {tv_sec = S,tv_nsec = N}.
     case timespec
 }
@@ -52,6 +56,8 @@ public enum Strace {
         }
         var parts: [String] = []
         for (i, f) in fmts.enumerated() {
+            if case .fcntlArg = f, [1, 3, 9, 11, 1025, 1032, 1034].contains(Int(Int32(truncatingIfNeeded: a[1]))) { break }
+            if case .openMode = f, Int(a[2]) & (GuestO.creat | 0o20000000) == 0 { break }
             parts.append(formatArg(f, i < a.count ? a[i] : 0, mem: mem))
         }
         return name + "(" + parts.joined(separator: ",") + ")"
@@ -144,6 +150,8 @@ public enum Strace {
             if op & 256 != 0 { s += "FUTEX_CLOCK_REALTIME|"; op &= ~256 }
             return s + (futexOpNames[op] ?? String(op))
         case .timespec: return formatTimespec(v, mem: mem)
+        case .fcntlArg: return String(Int64(bitPattern: v))
+        case .openMode: return formatArg(.octal, v, mem: mem)
         }
     }
 

@@ -28,9 +28,9 @@ private func enosys(_ p: LinuxProcess, _ a: SysArgs) -> Int { -Errno.ENOSYS }
 /// The whole syscall table, one row per call, ordered by number.
 public let syscallTable: [SyscallRow] = [
     SyscallRow(17, "getcwd", [.cptr, .int]) { $0.sysGetcwd($1) },
-    SyscallRow(23, "dup", nil) { p, a in HostSyscall.call(HostNR.dup, a.i32(0)) },
-    SyscallRow(24, "dup3", nil) { $0.sysDup3($1) },
-    SyscallRow(25, "fcntl", [.int, .fcntlCmd, .long], note: "F_GETFL/F_SETFL flags translated; locks passed through") { $0.sysFcntl($1) },
+    SyscallRow(23, "dup", [.int]) { p, a in HostSyscall.call(HostNR.dup, a.i32(0)) },
+    SyscallRow(24, "dup3", [.int, .int, .int]) { $0.sysDup3($1) },
+    SyscallRow(25, "fcntl", [.int, .fcntlCmd, .fcntlArg], note: "F_GETFL/F_SETFL flags translated; locks passed through") { $0.sysFcntl($1) },
     SyscallRow(29, "ioctl", [.int, .ioctlCmd, .ptr], note: "TCGETS, TCSETS*, TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP, FIONREAD, FIONBIO; others -ENOTTY") { $0.sysIoctl($1) },
     SyscallRow(32, "flock", nil) { p, a in HostSyscall.call(HostNR.flock, a.i32(0), a.i32(1)) },
     SyscallRow(34, "mkdirat", [.atfd, .str, .octal]) { $0.sysMkdirat($1) },
@@ -50,7 +50,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(53, "fchmodat", [.atfd, .str, .octal, .atFlags]) { $0.sysFchmodat($1) },
     SyscallRow(54, "fchownat", [.atfd, .str, .int, .int, .atFlags]) { $0.sysFchownat($1) },
     SyscallRow(55, "fchown", [.int, .int, .int]) { p, a in HostSyscall.call(HostNR.fchown, a.i32(0), a.i32(1), a.i32(2)) },
-    SyscallRow(56, "openat", [.atfd, .str, .openFlags, .octal], note: "flags translated (O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE differ)") { $0.sysOpenat($1) },
+    SyscallRow(56, "openat", [.atfd, .str, .openFlags, .openMode], note: "flags translated (O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE differ)") { $0.sysOpenat($1) },
     SyscallRow(57, "close", [.int]) { p, a in HostSyscall.call(HostNR.close, a.i32(0)) },
     SyscallRow(59, "pipe2", nil) { $0.sysPipe2($1) },
     SyscallRow(61, "getdents64", [.int, .cptr, .int]) { $0.sysGetdents64($1) },

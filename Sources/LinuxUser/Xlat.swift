@@ -126,8 +126,9 @@ let mmapFlagNames: [FlagName] = [
     FlagName(0x40000, "MAP_HUGETLB"), FlagName(0x100000, "MAP_FIXED_NOREPLACE"),
 ]
 
+/// qemu's at_file_flags table names only these two.
 let atFlagNames: [FlagName] = [
-    FlagName(0x100, "AT_SYMLINK_NOFOLLOW"), FlagName(0x400, "AT_SYMLINK_FOLLOW"),
+    FlagName(0x200, "AT_EACCESS"), FlagName(0x100, "AT_SYMLINK_NOFOLLOW"),
 ]
 
 let unlinkatFlagNames: [FlagName] = [FlagName(0x200, "AT_REMOVEDIR")]
