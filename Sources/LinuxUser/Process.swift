@@ -117,7 +117,12 @@ public final class LinuxProcess {
         }
         keepX0 = false
         let ret = row?.handler(self, args) ?? -Errno.ENOSYS
-        if termination != nil || keepX0 { return }
+        if termination != nil { return }
+        if keepX0 {
+            // qemu reports its internal "return from sigreturn" code here.
+            if options.strace && row != nil { Strace.emit(" = -1 errno=513 (Successful exit from sigreturn)\n") }
+            return
+        }
         cpu.r[0] = UInt64(bitPattern: Int64(ret))
         if options.strace, let row = row {
             if case .none = row.ret { return }

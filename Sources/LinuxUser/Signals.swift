@@ -124,6 +124,9 @@ extension LinuxProcess {
             let bit = UInt64(1) << UInt64(p.sig - 1)
             if blocked & bit != 0 && !p.synchronous { i += 1; continue }
             pending.remove(at: i)
+            if options.strace {
+                Strace.emit(Strace.formatSignal(sig: p.sig, code: p.code, addr: p.addr, fault: p.synchronous))
+            }
             let act = sigActions[Int(p.sig)]
             switch act.handler {
             case 0:

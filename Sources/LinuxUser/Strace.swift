@@ -155,6 +155,21 @@ public enum Strace {
         }
     }
 
+    /// The line qemu prints when a signal is taken, e.g.
+    /// `--- SIGSEGV {si_signo=SIGSEGV, si_code=1, si_addr=0x0000000000001238} ---`.
+    public static func formatSignal(sig: Int32, code: Int32, addr: UInt64, fault: Bool) -> String {
+        let name = sig > 0 && Int(sig) < signalNames.count ? signalNames[Int(sig)] : String(sig)
+        let codeNames: [Int32: String] = [0: "SI_USER", 0x80: "SI_KERNEL", -1: "SI_QUEUE", -2: "SI_TIMER",
+                                          -3: "SI_MESGQ", -4: "SI_ASYNCIO", -5: "SI_SIGIO", -6: "SI_TKILL"]
+        var s = "--- \(name) {si_signo=\(name), si_code=" + (fault ? String(code) : (codeNames[code] ?? String(code)))
+        if fault {
+            s += ", si_addr=0x" + hex16(addr)
+        } else {
+            s += ", si_pid=\(UInt32(truncatingIfNeeded: addr)), si_uid=\(UInt32(truncatingIfNeeded: addr >> 32))"
+        }
+        return s + "} ---\n"
+    }
+
     static func formatTimespec(_ addr: UInt64, mem: AddressSpace) -> String {
         if addr == 0 { return "NULL" }
         guard let s = mem.readU64(addr), let n = mem.readU64(addr &+ 8) else { return pointer(addr) }

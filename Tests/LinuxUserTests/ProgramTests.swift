@@ -75,3 +75,28 @@ extension ProgramTests {
         _ = try compare(bin, args: ["abort"])
     }
 }
+
+extension ProgramTests {
+    /// Replaces numbers and addresses, which differ between runs and hosts
+    /// (pids, fds, stack addresses), keeping names, flags and strings.
+    func normalizeTrace(_ s: String) -> [String] {
+        s.split(separator: "\n").map { line in
+            var l = String(line)
+            if let r = l.range(of: #"^[0-9]+ "#, options: .regularExpression) { l.removeSubrange(r) }
+            l = l.replacingOccurrences(of: #"0x[0-9a-f]+"#, with: "ADDR", options: .regularExpression)
+            l = l.replacingOccurrences(of: #"(?<![A-Za-z_0-9])-?[0-9]+"#, with: "N", options: .regularExpression)
+            return l
+        }
+    }
+
+    /// The -strace text of the freestanding program has qemu's shape, line by line.
+    func testStraceOfFreestandingProgramMatchesQemu() throws {
+        let bin = try compileFreestanding()
+        guard let q = host(["qemu-aarch64", "-strace", bin, "segv"]) else { throw XCTSkip("no qemu-aarch64") }
+        let (t, _, err) = try GuestRunner(path: bin, args: [bin, "segv"], strace: true).run(captureStderr: true)
+        XCTAssertEqual(t, .signaled(11))
+        let ours = normalizeTrace(err), theirs = normalizeTrace(q.2)
+        XCTAssertEqual(ours.count, theirs.count)
+        for (a, b) in zip(ours, theirs) where a != b { XCTFail("strace differs:\n ours: \(a)\n qemu: \(b)") }
+    }
+}
