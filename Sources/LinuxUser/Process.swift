@@ -54,7 +54,9 @@ public final class LinuxProcess {
     var termination: Termination?
     /// Set by rt_sigreturn: x0 was restored and must not receive a result.
     var keepX0 = false
-    let pid: Int
+    var pid: Int
+    /// True in the child of a fork: the clone result line is the parent's.
+    var inForkedChild = false
     var clearChildTid: UInt64 = 0
     var threadName: [UInt8] = []
 
@@ -118,6 +120,11 @@ public final class LinuxProcess {
         keepX0 = false
         let ret = row?.handler(self, args) ?? -Errno.ENOSYS
         if termination != nil { return }
+        if inForkedChild {
+            inForkedChild = false
+            cpu.r[0] = UInt64(bitPattern: Int64(ret))
+            return
+        }
         if keepX0 {
             // qemu reports its internal "return from sigreturn" code here.
             if options.strace && row != nil { Strace.emit(" = -1 errno=513 (Successful exit from sigreturn)\n") }

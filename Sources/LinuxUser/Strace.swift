@@ -28,6 +28,10 @@ public enum ArgFmt: Sendable {
     case fcntlArg
     /// openat's mode: shown only with O_CREAT or O_TMPFILE in the flags (argument 2).
     case openMode
+    /// clone's arguments as qemu labels them.
+    case cloneFlags, childStack, parentTid, tls, childTid
+    /// execve's argv: {"a","b",NULL}.
+    case argv
     /// A struct timespec read from the guest: {tv_sec = S,tv_nsec = N}.
     case timespec
 }
@@ -42,6 +46,8 @@ public enum RetFmt: Sendable {
     case timespecOut(Int)
     /// As .dec, then the timeval at argument `n` (gettimeofday).
     case timevalOut(Int)
+    /// clone: qemu prints its result as " =  = pid".
+    case clone
     /// exit/exit_group: the call line ends with a newline, no result.
     case none
 }
@@ -70,6 +76,8 @@ public enum Strace {
         switch fmt {
         case .addr:
             return " = 0x" + hex16(UInt64(bitPattern: Int64(ret)))
+        case .clone:
+            return " =  = \(ret)"
         case .timespecOut(let n):
             return " = \(ret) (" + formatTimespec(a[n], mem: mem) + ")"
         case .timevalOut(let n):
@@ -152,6 +160,19 @@ public enum Strace {
         case .timespec: return formatTimespec(v, mem: mem)
         case .fcntlArg: return String(Int64(bitPattern: v))
         case .openMode: return formatArg(.octal, v, mem: mem)
+        case .cloneFlags: return flags(cloneFlagNames, Int(v))
+        case .childStack: return "child_stack=0x" + hex16(v)
+        case .parentTid: return "parent_tidptr=0x" + hex16(v)
+        case .tls: return "tls=0x" + hex16(v)
+        case .childTid: return "child_tidptr=0x" + hex16(v)
+        case .argv:
+            var items: [String] = []
+            var p = v
+            while items.count < 4096, let s = mem.readU64(p), s != 0 {
+                items.append(formatArg(.str, s, mem: mem))
+                p &+= 8
+            }
+            return "{" + (items + ["NULL"]).joined(separator: ",") + "}"
         }
     }
 

@@ -43,6 +43,8 @@ static void kv(const char *k, i64 v) { out(k); out("="); num(v); out("\n"); }
 
 struct ksigaction { u64 handler, flags, restorer, mask; };
 static volatile i64 got_sig, got_code, got_pid, got_addr, got_fault;
+/* Initialised data, so the RW segment has file contents. */
+volatile i64 data_word = 42;
 
 static void on_usr(int sig, u64 *info, unsigned char *uc) {
     got_sig = sig;
@@ -62,7 +64,22 @@ static void sigact(int sig, void *h, u64 flags) {
     kv("rt_sigaction", S4(134, sig, &a, 0, 8));
 }
 
+/* fork or vfork, exec ourselves with "child", wait: status 5 << 8. */
+static int spawn(char **argv, char **envp, i64 flags) {
+    char *args[] = { argv[0], "child", 0 };
+    i64 pid = S6(220, flags, 0, 0, 0, 0, 0);
+    if (pid == 0) { S3(221, argv[0], args, envp); S1(93, 99); }
+    int status = 0;
+    kv("waited", S4(260, pid, &status, 0, 0) == pid);
+    kv("status", status);
+    return 0;
+}
+
 static int run(int argc, char **argv) {
+    char **envp = argv + argc + 1;
+    if (argc > 1 && seq(argv[1], "child")) { out("child\n"); return 5; }
+    if (argc > 1 && seq(argv[1], "fork")) return spawn(argv, envp, 17);
+    if (argc > 1 && seq(argv[1], "vfork")) return spawn(argv, envp, 0x4000 | 0x100 | 17);
     out("hello\n");
     kv("unknown", S0(4000));
     kv("efault", S3(64, 1, 0x10, 5));
@@ -138,7 +155,7 @@ static int run(int argc, char **argv) {
     if (argc > 1 && seq(argv[1], "abort")) {
         S2(129, S0(172), 6);
     }
-    return 42 + (int)(v & 0);
+    return data_word + (int)(v & 0);
 }
 
 void start_c(u64 *sp) {

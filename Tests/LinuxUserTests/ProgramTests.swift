@@ -100,3 +100,20 @@ extension ProgramTests {
         for (a, b) in zip(ours, theirs) where a != b { XCTFail("strace differs:\n ours: \(a)\n qemu: \(b)") }
     }
 }
+
+extension ProgramTests {
+    /// fork, vfork and execve need the emulator binary (execve starts it
+    /// again), so they run through the built command.
+    func testForkExecWaitThroughTheCommand() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let exe = root.appendingPathComponent(".build/debug/swift-qemu-lite").path
+        guard FileManager.default.isExecutableFile(atPath: exe) else { throw XCTSkip("swift-qemu-lite not built") }
+        let bin = try compileFreestanding()
+        for mode in ["fork", "vfork"] {
+            guard let r = host([exe, bin, mode]) else { throw XCTSkip("cannot run") }
+            // POSIX: the exec'd child prints and exits 5; wait4 sees 5 << 8.
+            XCTAssertEqual(r.1, "child\nwaited=1\nstatus=1280\n", mode)
+            XCTAssertEqual(r.0, 0, r.2)
+        }
+    }
+}
