@@ -49,6 +49,10 @@ public final class LinuxProcess {
     var pending: [PendingSignal] = []
     var altStack = GuestAltStack()
     var trampoline: UInt64 = 0
+    /// What the host currently does with each signal (see syncHostSignals).
+    var hostDispositions = [HostDisposition](repeating: .fallback, count: 32)
+    /// The mask rt_sigsuspend replaced, restored once a signal is taken.
+    var suspendSavedMask: UInt64?
 
     /// Set when the guest has ended.
     var termination: Termination?

@@ -141,6 +141,29 @@ static int run(int argc, char **argv) {
     kv("after_unblock", got_sig);
     kv("kill_code", got_code);
 
+    int sv[2];
+    kv("socketpair", S4(199, 1, 1, 0, sv));
+    kv("send", S6(206, sv[0], "ping", 4, 0, 0, 0));
+    int ep = S1(20, 0);
+    u64 ev[2] = { 1 /* EPOLLIN */, 0x1122334455667788ul };
+    kv("epoll_ctl", S4(21, ep, 1, sv[1], ev));
+    u64 evs[4] = { 0, 0, 0, 0 };
+    kv("epoll_pwait", S6(22, ep, evs, 2, -1, 0, 8));
+    kv("ev_events", evs[0] & 0xffffffff);
+    kv("ev_data_ok", evs[1] == 0x1122334455667788ul);
+    char rb[8];
+    u64 iov[2] = { (u64)rb, 8 };
+    u64 msg[7] = { 0, 0, (u64)iov, 1, 0, 0, 0 };
+    kv("recvmsg", S3(212, sv[1], msg, 0));
+    S3(64, 1, rb, 4); out("\n");
+    int efd = S2(19, 3, 0);
+    u64 cnt = 0;
+    kv("eventfd_read", S3(63, efd, &cnt, 8));
+    kv("eventfd_count", cnt);
+    u64 rset = 1ul << sv[1];
+    u64 tmo[2] = { 0, 0 };
+    kv("pselect_idle", S6(72, sv[1] + 1, &rset, 0, 0, tmo, 0));
+
     sigact(11, on_segv, 4);
     got_sig = 0;
     i64 v = *(volatile i64 *)0x1238;
