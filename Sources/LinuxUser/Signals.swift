@@ -64,7 +64,20 @@ public enum SigFrame {
 let hostPendingSignals = Atomic<UInt64>(0)
 nonisolated(unsafe) var hostAttentionSlot: UnsafeMutablePointer<UInt64>?
 
-private let hostSignalHandler: @convention(c) (Int32) -> Void = { sig in
+/// si_code and (si_pid | si_uid << 32) of the last host instance of each
+/// signal; plain memory, written only by the handler (async-signal-safe).
+let hostSignalInfo: UnsafeMutablePointer<UInt64> = {
+    let p = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * 65)
+    p.initialize(repeating: 0, count: 2 * 65)
+    return p
+}()
+
+private let hostSignalHandler: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { sig, info, _ in
+    if let info = info, sig > 0 && sig <= 64 {
+        let raw = UnsafeRawPointer(info)
+        hostSignalInfo[2 * Int(sig)] = UInt64(UInt32(bitPattern: raw.load(fromByteOffset: 8, as: Int32.self)))
+        hostSignalInfo[2 * Int(sig) + 1] = raw.load(fromByteOffset: 16, as: UInt64.self)
+    }
     hostPendingSignals.bitwiseOr(1 << UInt64(sig - 1), ordering: .relaxed)
     hostAttentionSlot?.pointee |= Executor.attentionStop
 }
@@ -295,8 +308,8 @@ extension LinuxProcess {
             case .catchRestart, .catchInterrupt:
                 hostAttentionSlot = cpu.r + Slot.attention
                 var sa = sigaction()
-                sa.__sigaction_handler.sa_handler = hostSignalHandler
-                sa.sa_flags = want == .catchRestart ? SA_RESTART : 0
+                sa.__sigaction_handler.sa_sigaction = hostSignalHandler
+                sa.sa_flags = SA_SIGINFO | (want == .catchRestart ? SA_RESTART : 0)
                 sigemptyset(&sa.sa_mask)
                 sigaction(sig, &sa, nil)
             }
@@ -307,7 +320,12 @@ extension LinuxProcess {
     func drainHostSignals() {
         let host = hostPendingSignals.exchange(0, ordering: .relaxed)
         if host == 0 { return }
-        for s in 1...Int32(Sig.count) where host & (1 << UInt64(s - 1)) != 0 { queueSignal(s, code: 0) }
+        for s in 1...Int32(Sig.count) where host & (1 << UInt64(s - 1)) != 0 {
+            // The host's siginfo (si_code, si_pid, si_uid) has the same layout.
+            let code = Int32(bitPattern: UInt32(truncatingIfNeeded: hostSignalInfo[2 * Int(s)]))
+            if pending.contains(where: { $0.sig == s && !$0.synchronous }) { continue }
+            pending.append(PendingSignal(sig: s, code: code, addr: hostSignalInfo[2 * Int(s) + 1], synchronous: false))
+        }
     }
 
     /// True when a pending signal would be delivered now.

@@ -32,6 +32,8 @@ public enum ArgFmt: Sendable {
     case cloneFlags, childStack, parentTid, tls, childTid
     /// execve's argv: {"a","b",NULL}.
     case argv
+    /// setitimer's which and struct itimerval.
+    case itimerWhich, itimerval
     /// A struct timespec read from the guest: {tv_sec = S,tv_nsec = N}.
     case timespec
 }
@@ -46,6 +48,8 @@ public enum RetFmt: Sendable {
     case timespecOut(Int)
     /// As .dec, then the timeval at argument `n` (gettimeofday).
     case timevalOut(Int)
+    /// setitimer: the result, then the old value stored at argument `n`.
+    case itimerOld(Int)
     /// clone: qemu prints its result as " =  = pid".
     case clone
     /// exit/exit_group: the call line ends with a newline, no result.
@@ -78,6 +82,8 @@ public enum Strace {
             return " = 0x" + hex16(UInt64(bitPattern: Int64(ret)))
         case .clone:
             return " =  = \(ret)"
+        case .itimerOld(let n):
+            return " = \(ret) (old_value = " + formatItimerval(a[n], mem: mem) + ")"
         case .timespecOut(let n):
             return " = \(ret) (" + formatTimespec(a[n], mem: mem) + ")"
         case .timevalOut(let n):
@@ -160,6 +166,8 @@ public enum Strace {
         case .timespec: return formatTimespec(v, mem: mem)
         case .fcntlArg: return String(Int64(bitPattern: v))
         case .openMode: return formatArg(.octal, v, mem: mem)
+        case .itimerWhich: return [0: "ITIMER_REAL", 1: "ITIMER_VIRTUAL", 2: "ITIMER_PROF"][Int(i32)] ?? String(i32)
+        case .itimerval: return formatItimerval(v, mem: mem)
         case .cloneFlags: return flags(cloneFlagNames, Int(v))
         case .childStack: return "child_stack=0x" + hex16(v)
         case .parentTid: return "parent_tidptr=0x" + hex16(v)
@@ -189,6 +197,11 @@ public enum Strace {
             s += ", si_pid=\(UInt32(truncatingIfNeeded: addr)), si_uid=\(UInt32(truncatingIfNeeded: addr >> 32))"
         }
         return s + "} ---\n"
+    }
+
+    static func formatItimerval(_ addr: UInt64, mem: AddressSpace) -> String {
+        if addr == 0 { return "NULL" }
+        return "{it_interval=" + formatTimeval(addr, mem: mem) + ",it_value=" + formatTimeval(addr &+ 16, mem: mem) + ",}"
     }
 
     static func formatTimespec(_ addr: UInt64, mem: AddressSpace) -> String {

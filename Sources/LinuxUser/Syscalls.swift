@@ -91,7 +91,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(99, "set_robust_list", nil, note: "accepted, nothing to do without threads") { _, _ in 0 },
     SyscallRow(101, "nanosleep", [.timespec, .ptr]) { $0.sysNanosleep($1) },
     SyscallRow(102, "getitimer", nil) { $0.sysGetitimer($1) },
-    SyscallRow(103, "setitimer", nil, note: "host timers; SIGALRM reaches the guest like other host signals") { $0.sysSetitimer($1) },
+    SyscallRow(103, "setitimer", [.itimerWhich, .itimerval, .ptr], .itimerOld(2), note: "host timers; SIGALRM reaches the guest like other host signals") { $0.sysSetitimer($1) },
     SyscallRow(113, "clock_gettime", [.clock, .ptr], .timespecOut(1)) { $0.sysClockGettime($1) },
     SyscallRow(114, "clock_getres", [.clock, .ptr], .timespecOut(1)) { $0.sysClockGetres($1) },
     SyscallRow(115, "clock_nanosleep", [.clock, .int, .timespec, .ptr]) { $0.sysClockNanosleep($1) },

@@ -164,6 +164,15 @@ static int run(int argc, char **argv) {
     u64 tmo[2] = { 0, 0 };
     kv("pselect_idle", S6(72, sv[1] + 1, &rset, 0, 0, tmo, 0));
 
+    sigact(14, on_usr, 4 | 0x10000000);
+    got_sig = 0;
+    u64 itv[4] = { 0, 0, 0, 20000 };
+    kv("setitimer", S3(103, 0, itv, 0));
+    u64 none = 0;
+    kv("sigsuspend", S2(133, &none, 8));
+    kv("alarm_handled", got_sig);
+    kv("alarm_code", got_code);
+
     sigact(11, on_segv, 4);
     got_sig = 0;
     i64 v = *(volatile i64 *)0x1238;
