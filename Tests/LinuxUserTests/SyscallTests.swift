@@ -247,3 +247,36 @@ final class SyscallTests: XCTestCase {
         XCTAssertEqual(p.blocked, 1 << 1)
     }
 }
+
+extension SyscallTests {
+    func testProcSelfMapsShowsTheRegionMap() throws {
+        let p = try makeProcess()
+        p.mem.mapFixed(0x40_0000, 0x2000, prot: PROT_READ | PROT_EXEC, name: "/etc/passwd")
+        p.mem.mapFixed(scratch, 0x1000, prot: PROT_READ | PROT_WRITE)
+        p.mem.write(scratch, Array("/proc/self/maps".utf8) + [0])
+        let fd = p.syscall(56, UInt64(bitPattern: -100), scratch, 0)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        let n = p.syscall(63, UInt64(fd), scratch + 64, 1024)
+        let text = p.mem.read(scratch + 64, count: n).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let lines = text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertEqual(lines.first, "00200000-00201000 rw-p 00000000 00:00 0 ")
+        // Named mappings: the name starts at column 73, as in the kernel's output.
+        XCTAssertTrue(lines.last!.hasPrefix("00400000-00402000 r-xp 00000000 "))
+        XCTAssertEqual(lines.last!.firstRange(of: "/etc/passwd")?.lowerBound.utf16Offset(in: lines.last!), 73)
+        XCTAssertEqual(p.syscall(56, UInt64(bitPattern: -100), scratch, 1), -Errno.EACCES)
+    }
+
+    func testProcCpuinfoListsAdvertisedFeatures() throws {
+        let p = try makeProcess()
+        let text = p.procCpuinfo()
+        XCTAssertTrue(text.hasPrefix("processor\t: 0\n"))
+        // Bit 0 is fp, 7 crc32, 8 atomics, 11 cpuid (arch/arm64/kernel/cpuinfo.c).
+        let line = text.split(separator: "\n").first { $0.hasPrefix("Features") }.map(String.init) ?? ""
+        let words = Set(line.split(separator: " ").map(String.init))
+        for (bit, name) in [(0, "fp"), (7, "crc32"), (8, "atomics"), (11, "cpuid")] {
+            XCTAssertEqual(words.contains(name), Features.hwcap & (1 << UInt64(bit)) != 0, name)
+        }
+        XCTAssertTrue(text.contains("CPU architecture: 8\n"))
+    }
+}
