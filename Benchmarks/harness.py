@@ -211,9 +211,12 @@ def measure(kernel, args, emu, qemu, have_native):
             reference = res.stdout
         elif res.stdout != reference and col.mismatch is None:
             col.mismatch = res.stdout
+            def show(text):
+                return (text.strip() or "(no output)").replace("\n", "\n!!!   ")
             log("!!! CHECKSUM MISMATCH: %s under %s printed\n!!!   %s\n!!! expected\n!!!   %s"
-                % (kernel, col.name, res.stdout.strip().replace("\n", "\n!!!   "),
-                   reference.strip().replace("\n", "\n!!!   ")))
+                % (kernel, col.name, show(res.stdout), show(reference)))
+            if res.stderr.strip():
+                log("!!! its stderr began: %s" % first_line(res.stderr))
         return True
 
     # Native first: it defines the reference output. Then the untimed stats
