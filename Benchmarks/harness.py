@@ -169,7 +169,7 @@ class Column:
 
     @property
     def enabled(self):
-        return self.prefix is not None and self.error is None
+        return self.prefix is not None and self.error is None and self.mismatch is None
 
     def best(self):
         """Minimum time, or None when there is no trustworthy one."""
@@ -271,7 +271,10 @@ def fmt_ratio(r):
 def git_describe():
     p = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h %cs"],
                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    return p.stdout.decode().strip() or "(unknown commit)"
+    desc = p.stdout.decode().strip() or "(unknown commit)"
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.strip()
+    return desc + (" + local changes" if dirty else "")
 
 
 def qemu_version(qemu):
@@ -350,35 +353,45 @@ def main():
         mismatched |= any(c.mismatch is not None for c in cols)
         rows.append((k, e, q, nat, minsn))
 
-    # Markdown table.
-    show_qemu = qemu is not None
-    head = ["kernel", "emu s"] + (["qemu s"] if show_qemu else []) + \
-        ["native s", "guest Minsn", "emu MIPS"] + (["emu/qemu"] if show_qemu else []) + ["emu/native"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    emu_qemu = []
-    for k, e, q, nat, minsn in rows:
-        eb, qb, nb = e.best(), q.best(), nat.best()
-        mips = None if (minsn is None or eb is None) else minsn / eb
-        rq = ratio(eb, qb)
-        if rq is not None:
-            emu_qemu.append(rq)
-        cells = [k, fmt_s(e)] + ([fmt_s(q)] if show_qemu else []) + \
-            [fmt_s(nat), "" if minsn is None else "%.1f" % minsn, "" if mips is None else "%.0f" % mips] + \
-            ([fmt_ratio(rq)] if show_qemu else []) + [fmt_ratio(ratio(eb, nb))]
-        lines.append("| " + " | ".join(cells) + " |")
+    # Markdown table: one column spec (header, cell) per shown column.
+    show_emu, show_qemu = not args.no_emu, qemu is not None
+
+    def mips(r):
+        eb = r[1].best()
+        return None if (r[4] is None or eb is None) else r[4] / eb
+
+    specs = [("kernel", lambda r: r[0])]
+    if show_emu:
+        specs.append(("emu s", lambda r: fmt_s(r[1])))
+    if show_qemu:
+        specs.append(("qemu s", lambda r: fmt_s(r[2])))
+    specs.append(("native s", lambda r: fmt_s(r[3])))
+    if show_emu:
+        specs += [
+            ("guest Minsn", lambda r: "" if r[4] is None else "%.1f" % r[4]),
+            ("emu MIPS", lambda r: "" if mips(r) is None else "%.0f" % mips(r)),
+        ]
+        if show_qemu:
+            specs.append(("emu/qemu", lambda r: fmt_ratio(ratio(r[1].best(), r[2].best()))))
+        specs.append(("emu/native", lambda r: fmt_ratio(ratio(r[1].best(), r[3].best()))))
+    elif show_qemu:
+        specs.append(("qemu/native", lambda r: fmt_ratio(ratio(r[2].best(), r[3].best()))))
+    lines = ["| " + " | ".join(h for h, _ in specs) + " |", "|" + "---|" * len(specs)]
+    lines += ["| " + " | ".join(cell(r) for _, cell in specs) + " |" for r in rows]
+    emu_qemu = [x for x in (ratio(r[1].best(), r[2].best()) for r in rows) if x is not None]
 
     what = "user+sys CPU" if args.cpu else "wall"
     print("\nBest of %d runs, %s seconds; %s, %d CPUs; %s." % (
         args.n, what, platform.machine(), os.cpu_count() or 0,
         time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
-    print("emu: swift-qemu-lite %s; qemu: %s" % (git_describe(), qemu_version(qemu)))
+    print("swift-qemu-lite commit %s; %s" % (git_describe(), qemu_version(qemu)))
     print()
     print("\n".join(lines))
     print()
     if emu_qemu:
         gm = math.exp(sum(math.log(r) for r in emu_qemu) / len(emu_qemu))
         print("geometric mean emu/qemu: %.2f (over %d kernels)" % (gm, len(emu_qemu)))
-    elif show_qemu:
+    elif show_emu and show_qemu:
         print("geometric mean emu/qemu: n/a (no kernel ran under both)")
     # One line per distinct reason, so "not built" is not repeated per kernel.
     reasons = {}
