@@ -202,6 +202,10 @@ def measure(kernel, args, emu, qemu, have_native):
 
     def check(col, res):
         nonlocal reference
+        if res.error is None and not res.stdout.strip():
+            # Every kernel prints its checksum; silence means the program
+            # never ran to the end, which is a failure, not a wrong answer.
+            res.error = "exited 0 without printing anything"
         if res.error is not None:
             col.error = res.error
             detail = first_line(res.stderr)
