@@ -18,6 +18,7 @@ let package = Package(
         .testTarget(name: "ELFTests", dependencies: ["ELF", "GuestMemory"]),
         .testTarget(name: "IntegrationTests", dependencies: ["SwiftQemuLite"]),
         .testTarget(name: "SwiftQemuLiteTests", dependencies: ["SwiftQemuLite", "ELF", "AArch64", "GuestMemory", "LinuxUser"]),
+        .testTarget(name: "LinuxUserTests", dependencies: ["LinuxUser", "AArch64", "GuestMemory"]),
     ],
     swiftLanguageModes: [.v5]
 )

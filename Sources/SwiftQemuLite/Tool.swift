@@ -38,7 +38,10 @@ public enum Tool {
             case .exited(let status):
                 exit(status)
             case .signaled(let sig):
-                dieBySignal(sig)
+                // The same death as the guest's (LinuxUser/Signals.swift):
+                // default action, no core, unblocked, raised.
+                fflush(stdout)
+                LinuxUser.dieBySignal(sig)
             }
         }
     }
@@ -61,30 +64,6 @@ public enum Tool {
         }
         bytes.removeAll()
     }
-
-    /// Ends this process by `sig`, so the parent sees the same wait status
-    /// it would for the program on arm64: the default action restored, no
-    /// core file, the signal unblocked and raised. Should the signal not
-    /// kill (it was ignored or cannot terminate), exit with 128 + sig as a
-    /// shell would report it.
-    public static func dieBySignal(_ sig: Int32) -> Never {
-        fflush(stdout)
-        fflush(stderr)
-        signal(sig, SIG_DFL)
-        var core = rlimit()
-        if getrlimit(RLIMIT_CORE_ID, &core) == 0 {
-            core.rlim_cur = 0
-            _ = setrlimit(RLIMIT_CORE_ID, &core)
-        }
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, sig)
-        sigprocmask(SIG_UNBLOCK, &set, nil)
-        raise(sig)
-        exit(128 + sig)
-    }
-
-    static var RLIMIT_CORE_ID: __rlimit_resource_t { __rlimit_resource_t(RLIMIT_CORE.rawValue) }
 
     /// The host environment as "NAME=value" strings, in order.
     public static func hostEnvironment() -> [String] {

@@ -10,3 +10,5 @@ aarch64-linux-gnu-gcc -nostdlib -static-pie -fPIE -Wl,--build-id=none -Wl,-z,max
 aarch64-linux-gnu-gcc -nostdlib -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,--dynamic-linker=/lib/ld-linux-aarch64.so.1 -s -o tiny-dyn tiny.S -lc
 # A relocatable object (ET_REL).
 aarch64-linux-gnu-gcc -c -o tiny.o tiny.S
+# Dies by SIGSEGV.
+aarch64-linux-gnu-gcc -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=4096 -s -o segv segv.S

@@ -1,9 +1,10 @@
 import Glibc
 import XCTest
-@testable import SwiftQemuLite
+import LinuxUser
 
 /// A guest killed by a signal must kill the emulator with the same signal,
-/// so the parent's wait status matches the program's on arm64.
+/// so the parent's wait status matches the program's on arm64. The CLI
+/// (Tool.main) ends that way through LinuxUser's dieBySignal.
 final class DieBySignalTests: XCTestCase {
     func waitStatusOfChild(dying sig: Int32, blockFirst: Bool = false, ignoreFirst: Bool = false) -> Int32 {
         let pid = fork()
@@ -15,7 +16,7 @@ final class DieBySignalTests: XCTestCase {
                 sigaddset(&set, sig)
                 sigprocmask(SIG_BLOCK, &set, nil)
             }
-            Tool.dieBySignal(sig)
+            dieBySignal(sig)
         }
         var status: Int32 = 0
         waitpid(pid, &status, 0)
