@@ -207,9 +207,9 @@ def measure(kernel, args, emu, qemu, have_native):
             # never ran to the end, which is a failure, not a wrong answer.
             res.error = "exited 0 without printing anything"
         if res.error is not None:
-            col.error = res.error
             detail = first_line(res.stderr)
-            log("  %s %s: %s%s" % (kernel, col.name, res.error, (" (" + detail + ")") if detail else ""))
+            col.error = res.error + ((" (" + detail + ")") if detail else "")
+            log("  %s %s: %s" % (kernel, col.name, col.error))
             return False
         if reference is None:
             reference = res.stdout
