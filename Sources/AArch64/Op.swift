@@ -143,6 +143,14 @@ public enum OpCode: UInt16, CaseIterable {
     case dczva
     case prfm
 
+    // Scalar floating point with a host fast path (DecodeFPFast.swift)
+    case faddD, faddS, fsubD, fsubS, fmulD, fmulS, fdivD, fdivS
+    case fmaddD, fmaddS, fmsubD, fmsubS, fnmaddD, fnmaddS, fnmsubD, fnmsubS
+    case fsqrtD, fsqrtS, fmovD, fmovS, fabsD, fabsS, fnegD, fnegS, fcvtSD, fcvtDS
+    case fcmpD, fcmpS, fcmpeD, fcmpeS, fcselD, fcselS
+    case scvtfDX, scvtfDW, scvtfSX, scvtfSW, fcvtzsXD, fcvtzsWD, fcvtzsXS, fcvtzsWS
+    case fmovToX, fmovToW, fmovFromX, fmovFromW
+
     // System registers
     case mrs, msr           // imm = system register id
     case msrImm             // MSR (immediate) to PSTATE fields

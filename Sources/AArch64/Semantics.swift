@@ -335,6 +335,10 @@ enum Sem {
         case .ldar, .stlr, .prfm, .nop:
             break
 
+        // MARK: Scalar floating point
+        case .faddD, .faddS, .fsubD, .fsubS, .fmulD, .fmulS, .fdivD, .fdivS, .fmaddD, .fmaddS, .fmsubD, .fmsubS, .fnmaddD, .fnmaddS, .fnmsubD, .fnmsubS, .fsqrtD, .fsqrtS, .fmovD, .fmovS, .fabsD, .fabsS, .fnegD, .fnegS, .fcvtSD, .fcvtDS, .fcmpD, .fcmpS, .fcmpeD, .fcmpeS, .fcselD, .fcselS, .scvtfDX, .scvtfDW, .scvtfSX, .scvtfSW, .fcvtzsXD, .fcvtzsWD, .fcvtzsXS, .fcvtzsWS, .fmovToX, .fmovToW, .fmovFromX, .fmovFromW:
+            return stepFP(p, r, s, code)
+
         // MARK: System
         case .mrs:
             if !Sem.readSystemRegister(r, p) {
