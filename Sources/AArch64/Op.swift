@@ -135,6 +135,8 @@ public enum OpCode: UInt16, CaseIterable {
     case ldrX, ldrW, ldrB, ldrH, ldrSW, strX, strW, strB, strH // [rn + imm]
     case ldrXReg, strXReg, ldrWReg, strWReg                      // [rn + (rm << s2)]
     case ldpX, stpX, ldpXPre, stpXPre, ldpXPost, stpXPost
+    case ldrS, ldrD, ldrQ, strS, strD, strQ                    // FP/SIMD [rn + imm]
+    case ldpD, stpD, ldpQ, stpQ                                 // FP/SIMD pairs [rn + imm]
     case ldst               // generic single register (ra = mode, s1 = kind, s2 = size log2)
     case ldstPair           // generic pair
     case ldxr, stxr, ldaxp, stxp, ldar, stlr, clrex // exclusives / ordered (s2 = size log2)

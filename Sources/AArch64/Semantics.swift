@@ -320,6 +320,65 @@ enum Sem {
             s.pointee.mem.host(a &+ 8).storeBytes(of: r[Int(p.pointee.rm)], as: UInt64.self)
             if code != .stpX { r[Int(p.pointee.rn)] = base &+ p.pointee.imm }
 
+        case .ldrS:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.readable(a, 4) else { return Sem.fault(r, s, p, a, false) }
+            r[Slot.v + 2 * Int(p.pointee.rd)] = UInt64(s.pointee.mem.host(a).loadUnaligned(as: UInt32.self))
+            r[Slot.v + 2 * Int(p.pointee.rd) + 1] = 0
+        case .ldrD:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.readable(a, 8) else { return Sem.fault(r, s, p, a, false) }
+            r[Slot.v + 2 * Int(p.pointee.rd)] = s.pointee.mem.host(a).loadUnaligned(as: UInt64.self)
+            r[Slot.v + 2 * Int(p.pointee.rd) + 1] = 0
+        case .ldrQ:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.readable(a, 16) else { return Sem.fault(r, s, p, a, false) }
+            r[Slot.v + 2 * Int(p.pointee.rd)] = s.pointee.mem.host(a).loadUnaligned(as: UInt64.self)
+            r[Slot.v + 2 * Int(p.pointee.rd) + 1] = s.pointee.mem.host(a &+ 8).loadUnaligned(as: UInt64.self)
+        case .strS:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.writable(a, 4) else { return Sem.fault(r, s, p, a, true) }
+            s.pointee.mem.host(a).storeBytes(of: UInt32(truncatingIfNeeded: r[Slot.v + 2 * Int(p.pointee.rd)]), as: UInt32.self)
+        case .strD:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.writable(a, 8) else { return Sem.fault(r, s, p, a, true) }
+            s.pointee.mem.host(a).storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd)], as: UInt64.self)
+        case .strQ:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.writable(a, 16) else { return Sem.fault(r, s, p, a, true) }
+            s.pointee.mem.host(a).storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd)], as: UInt64.self)
+            s.pointee.mem.host(a &+ 8).storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd) + 1], as: UInt64.self)
+        case .ldpD:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.readable(a, 16) else { return Sem.fault(r, s, p, a, false) }
+            r[Slot.v + 2 * Int(p.pointee.rd)] = s.pointee.mem.host(a).loadUnaligned(as: UInt64.self)
+            r[Slot.v + 2 * Int(p.pointee.rd) + 1] = 0
+            r[Slot.v + 2 * Int(p.pointee.rm)] = s.pointee.mem.host(a &+ 8).loadUnaligned(as: UInt64.self)
+            r[Slot.v + 2 * Int(p.pointee.rm) + 1] = 0
+        case .stpD:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.writable(a, 16) else { return Sem.fault(r, s, p, a, true) }
+            s.pointee.mem.host(a).storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd)], as: UInt64.self)
+            s.pointee.mem.host(a &+ 8).storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rm)], as: UInt64.self)
+        case .ldpQ:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.readable(a, 32) else { return Sem.fault(r, s, p, a, false) }
+            let h = s.pointee.mem.host(a)
+            let v0 = h.loadUnaligned(as: UInt64.self), v1 = h.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let v2 = h.loadUnaligned(fromByteOffset: 16, as: UInt64.self), v3 = h.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+            r[Slot.v + 2 * Int(p.pointee.rd)] = v0
+            r[Slot.v + 2 * Int(p.pointee.rd) + 1] = v1
+            r[Slot.v + 2 * Int(p.pointee.rm)] = v2
+            r[Slot.v + 2 * Int(p.pointee.rm) + 1] = v3
+        case .stpQ:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.writable(a, 32) else { return Sem.fault(r, s, p, a, true) }
+            let h = s.pointee.mem.host(a)
+            h.storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd)], as: UInt64.self)
+            h.storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd) + 1], toByteOffset: 8, as: UInt64.self)
+            h.storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rm)], toByteOffset: 16, as: UInt64.self)
+            h.storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rm) + 1], toByteOffset: 24, as: UInt64.self)
+
         // MARK: Generic memory ops
         case .ldst:
             let a = Sem.loadStore(r, s.pointee.mem, p)
