@@ -40,5 +40,5 @@ enum HostNR {
     static let fchmodat = 268, faccessat = 269, pselect6 = 270, ppoll = 271, utimensat = 280
     static let fallocate = 285, dup3 = 292, pipe2 = 293, prlimit64 = 302, renameat2 = 316
     static let getrandom = 318, memfd_create = 319, copy_file_range = 326, statx = 332
-    static let faccessat2 = 439
+    static let waitid = 247, faccessat2 = 439
 }

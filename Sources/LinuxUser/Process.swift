@@ -49,12 +49,18 @@ public final class LinuxProcess {
     var pending: [PendingSignal] = []
     var altStack = GuestAltStack()
     var trampoline: UInt64 = 0
+    /// What the host currently does with each signal (see syncHostSignals).
+    var hostDispositions = [HostDisposition](repeating: .fallback, count: 32)
+    /// The mask rt_sigsuspend replaced, restored once a signal is taken.
+    var suspendSavedMask: UInt64?
 
     /// Set when the guest has ended.
     var termination: Termination?
     /// Set by rt_sigreturn: x0 was restored and must not receive a result.
     var keepX0 = false
-    let pid: Int
+    var pid: Int
+    /// True in the child of a fork: the clone result line is the parent's.
+    var inForkedChild = false
     var clearChildTid: UInt64 = 0
     var threadName: [UInt8] = []
 
@@ -73,6 +79,7 @@ public final class LinuxProcess {
     /// Runs the guest until it exits or dies by a signal.
     public func run() -> Termination {
         while true {
+            if let t = termination { return t }
             switch executor.run() {
             case .syscall:
                 handleSyscall()
@@ -116,7 +123,17 @@ public final class LinuxProcess {
         }
         keepX0 = false
         let ret = row?.handler(self, args) ?? -Errno.ENOSYS
-        if termination != nil || keepX0 { return }
+        if termination != nil { return }
+        if inForkedChild {
+            inForkedChild = false
+            cpu.r[0] = UInt64(bitPattern: Int64(ret))
+            return
+        }
+        if keepX0 {
+            // qemu reports its internal "return from sigreturn" code here.
+            if options.strace && row != nil { Strace.emit(" = -1 errno=513 (Successful exit from sigreturn)\n") }
+            return
+        }
         cpu.r[0] = UInt64(bitPattern: Int64(ret))
         if options.strace, let row = row {
             if case .none = row.ret { return }

@@ -64,9 +64,22 @@ public enum SigFrame {
 let hostPendingSignals = Atomic<UInt64>(0)
 nonisolated(unsafe) var hostAttentionSlot: UnsafeMutablePointer<UInt64>?
 
-private let hostSignalHandler: @convention(c) (Int32) -> Void = { sig in
+/// si_code and (si_pid | si_uid << 32) of the last host instance of each
+/// signal; plain memory, written only by the handler (async-signal-safe).
+let hostSignalInfo: UnsafeMutablePointer<UInt64> = {
+    let p = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * 65)
+    p.initialize(repeating: 0, count: 2 * 65)
+    return p
+}()
+
+private let hostSignalHandler: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { sig, info, _ in
+    if let info = info, sig > 0 && sig <= 64 {
+        let raw = UnsafeRawPointer(info)
+        hostSignalInfo[2 * Int(sig)] = UInt64(UInt32(bitPattern: raw.load(fromByteOffset: 8, as: Int32.self)))
+        hostSignalInfo[2 * Int(sig) + 1] = raw.load(fromByteOffset: 16, as: UInt64.self)
+    }
     hostPendingSignals.bitwiseOr(1 << UInt64(sig - 1), ordering: .relaxed)
-    hostAttentionSlot?.pointee = 1
+    hostAttentionSlot?.pointee |= Executor.attentionStop
 }
 
 /// Signals that terminate with a core dump by default; qemu reports these.
@@ -114,9 +127,11 @@ extension LinuxProcess {
     /// Delivers every pending, unblocked signal: drops ignored ones, ends
     /// the process for default-fatal ones, or enters the guest handler.
     func deliverPending() {
-        let host = hostPendingSignals.exchange(0, ordering: .relaxed)
-        if host != 0 {
-            for s in 1...Int32(Sig.count) where host & (1 << UInt64(s - 1)) != 0 { queueSignal(s, code: 0) }
+        drainHostSignals()
+        defer {
+            // rt_sigsuspend's temporary mask ends with the delivery.
+            if let saved = suspendSavedMask { blocked = saved; suspendSavedMask = nil }
+            syncHostSignals()
         }
         var i = 0
         while i < pending.count && termination == nil {
@@ -124,6 +139,9 @@ extension LinuxProcess {
             let bit = UInt64(1) << UInt64(p.sig - 1)
             if blocked & bit != 0 && !p.synchronous { i += 1; continue }
             pending.remove(at: i)
+            if options.strace {
+                Strace.emit(Strace.formatSignal(sig: p.sig, code: p.code, addr: p.addr, fault: p.synchronous))
+            }
             let act = sigActions[Int(p.sig)]
             switch act.handler {
             case 0:
@@ -175,7 +193,7 @@ extension LinuxProcess {
             u64(SigFrame.ucStack, altStack.sp)
             u32(SigFrame.ucStack + 8, altStack.size == 0 ? 2 : (onAlt ? 1 : UInt32(bitPattern: altStack.flags)))
             u64(SigFrame.ucStack + 16, altStack.size)
-            u64(SigFrame.ucSigmask, blocked)
+            u64(SigFrame.ucSigmask, suspendSavedMask ?? blocked)
             // sigcontext
             u64(SigFrame.faultAddress, p.synchronous ? p.addr : 0)
             for r in 0..<31 { u64(SigFrame.regs + 8 * r, cpu.r[r]) }
@@ -211,6 +229,7 @@ extension LinuxProcess {
         var newMask = blocked | act.mask
         if act.flags & GuestSA.nodefer == 0 { newMask |= 1 << UInt64(p.sig - 1) }
         blocked = newMask & ~unblockable
+        suspendSavedMask = nil
         if act.flags & GuestSA.resethand != 0 { sigActions[Int(p.sig)] = GuestSigaction() }
         return true
     }
@@ -256,6 +275,7 @@ extension LinuxProcess {
                 o += size
             }
         }
+        syncHostSignals()
         keepX0 = true
         return Int(Int64(bitPattern: cpu.r[0]))
     }
@@ -263,24 +283,69 @@ extension LinuxProcess {
     /// SIGKILL and SIGSTOP cannot be blocked.
     var unblockable: UInt64 { (1 << UInt64(Sig.SIGKILL - 1)) | (1 << UInt64(Sig.SIGSTOP - 1)) }
 
-    /// Mirrors a guest disposition onto the host so host-generated signals
-    /// (SIGPIPE on a write, SIGINT from the terminal) behave as the guest asked.
-    func mirrorDisposition(_ sig: Int32, _ act: GuestSigaction) {
-        // Faults of the emulator itself must never reach a guest handler.
-        if [Sig.SIGSEGV, Sig.SIGBUS, Sig.SIGILL, Sig.SIGFPE, Sig.SIGTRAP, Sig.SIGKILL, Sig.SIGSTOP].contains(sig) { return }
-        if sig > 31 { return } // real-time signals are left to the host's use
-        switch act.handler {
-        case 0: signal(sig, SIG_DFL)
-        case 1: signal(sig, SIG_IGN)
-        default:
-            hostAttentionSlot = cpu.r + Slot.attention
-            var sa = sigaction()
-            sa.__sigaction_handler.sa_handler = hostSignalHandler
-            sa.sa_flags = SA_RESTART
-            sigemptyset(&sa.sa_mask)
-            sigaction(sig, &sa, nil)
+    /// Makes the host's handling of each asynchronous signal follow the
+    /// guest's: ignored stays ignored (so a write to a closed pipe gives
+    /// EPIPE), a guest handler or a blocked signal is caught and queued for
+    /// the guest, and an unblocked default one keeps the host default, which
+    /// ends (or stops) the emulator as it would the native process.
+    func syncHostSignals() {
+        for sig in Int32(1)...31 {
+            // Faults of the emulator itself must never reach a guest handler.
+            if [Sig.SIGSEGV, Sig.SIGBUS, Sig.SIGILL, Sig.SIGFPE, Sig.SIGTRAP, Sig.SIGKILL, Sig.SIGSTOP].contains(sig) { continue }
+            let act = sigActions[Int(sig)]
+            let isBlocked = blocked & (1 << UInt64(sig - 1)) != 0
+            let want: HostDisposition
+            switch act.handler {
+            case 1: want = .ignore
+            case 0: want = isBlocked ? .catchRestart : .fallback
+            default: want = act.flags & GuestSA.restart != 0 ? .catchRestart : .catchInterrupt
+            }
+            if hostDispositions[Int(sig)] == want { continue }
+            hostDispositions[Int(sig)] = want
+            switch want {
+            case .fallback: signal(sig, SIG_DFL)
+            case .ignore: signal(sig, SIG_IGN)
+            case .catchRestart, .catchInterrupt:
+                hostAttentionSlot = cpu.r + Slot.attention
+                var sa = sigaction()
+                sa.__sigaction_handler.sa_sigaction = hostSignalHandler
+                sa.sa_flags = SA_SIGINFO | (want == .catchRestart ? SA_RESTART : 0)
+                sigemptyset(&sa.sa_mask)
+                sigaction(sig, &sa, nil)
+            }
         }
     }
+
+    /// Moves host signals caught for the guest into the pending queue.
+    func drainHostSignals() {
+        let host = hostPendingSignals.exchange(0, ordering: .relaxed)
+        if host == 0 { return }
+        for s in 1...Int32(Sig.count) where host & (1 << UInt64(s - 1)) != 0 {
+            // The host's siginfo (si_code, si_pid, si_uid) has the same layout.
+            let code = Int32(bitPattern: UInt32(truncatingIfNeeded: hostSignalInfo[2 * Int(s)]))
+            if pending.contains(where: { $0.sig == s && !$0.synchronous }) { continue }
+            pending.append(PendingSignal(sig: s, code: code, addr: hostSignalInfo[2 * Int(s) + 1], synchronous: false))
+        }
+    }
+
+    /// True when a pending signal would be delivered now.
+    var hasDeliverable: Bool {
+        drainHostSignals()
+        return pending.contains { $0.synchronous || blocked & (1 << UInt64($0.sig - 1)) == 0 }
+    }
+
+    /// Sleeps until a host signal is caught for the guest, or `timeout`
+    /// (a host timespec pointer, 0 for none) expires; false on timeout.
+    func waitForHostSignal(timeout: Int) -> Bool {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        let r = withUnsafeMutablePointer(to: &empty) { HostSyscall.call(HostNR.ppoll, 0, 0, timeout, Int(bitPattern: $0), 8) }
+        return r == -Errno.EINTR
+    }
+}
+
+enum HostDisposition: Equatable {
+    case fallback, ignore, catchRestart, catchInterrupt
 }
 
 extension String {

@@ -24,6 +24,16 @@ public enum ArgFmt: Sendable {
     case octal
     case openFlags, prot, mmapFlags, atFlags, unlinkatFlags, accessMode
     case signal, sigHow, clock, whence, fcntlCmd, ioctlCmd, futexOp
+    /// fcntl's third argument: absent for the F_GET* commands, as qemu shows it.
+    case fcntlArg
+    /// openat's mode: shown only with O_CREAT or O_TMPFILE in the flags (argument 2).
+    case openMode
+    /// clone's arguments as qemu labels them.
+    case cloneFlags, childStack, parentTid, tls, childTid
+    /// execve's argv: {"a","b",NULL}.
+    case argv
+    /// setitimer's which and struct itimerval.
+    case itimerWhich, itimerval
     /// A struct timespec read from the guest: {tv_sec = S,tv_nsec = N}.
     case timespec
 }
@@ -38,6 +48,10 @@ public enum RetFmt: Sendable {
     case timespecOut(Int)
     /// As .dec, then the timeval at argument `n` (gettimeofday).
     case timevalOut(Int)
+    /// setitimer: the result, then the old value stored at argument `n`.
+    case itimerOld(Int)
+    /// clone: qemu prints its result as " =  = pid".
+    case clone
     /// exit/exit_group: the call line ends with a newline, no result.
     case none
 }
@@ -52,6 +66,8 @@ public enum Strace {
         }
         var parts: [String] = []
         for (i, f) in fmts.enumerated() {
+            if case .fcntlArg = f, [1, 3, 9, 11, 1025, 1032, 1034].contains(Int(Int32(truncatingIfNeeded: a[1]))) { break }
+            if case .openMode = f, Int(a[2]) & (GuestO.creat | 0o20000000) == 0 { break }
             parts.append(formatArg(f, i < a.count ? a[i] : 0, mem: mem))
         }
         return name + "(" + parts.joined(separator: ",") + ")"
@@ -64,6 +80,10 @@ public enum Strace {
         switch fmt {
         case .addr:
             return " = 0x" + hex16(UInt64(bitPattern: Int64(ret)))
+        case .clone:
+            return " =  = \(ret)"
+        case .itimerOld(let n):
+            return " = \(ret) (old_value = " + formatItimerval(a[n], mem: mem) + ")"
         case .timespecOut(let n):
             return " = \(ret) (" + formatTimespec(a[n], mem: mem) + ")"
         case .timevalOut(let n):
@@ -144,7 +164,44 @@ public enum Strace {
             if op & 256 != 0 { s += "FUTEX_CLOCK_REALTIME|"; op &= ~256 }
             return s + (futexOpNames[op] ?? String(op))
         case .timespec: return formatTimespec(v, mem: mem)
+        case .fcntlArg: return String(Int64(bitPattern: v))
+        case .openMode: return formatArg(.octal, v, mem: mem)
+        case .itimerWhich: return [0: "ITIMER_REAL", 1: "ITIMER_VIRTUAL", 2: "ITIMER_PROF"][Int(i32)] ?? String(i32)
+        case .itimerval: return formatItimerval(v, mem: mem)
+        case .cloneFlags: return flags(cloneFlagNames, Int(v))
+        case .childStack: return "child_stack=0x" + hex16(v)
+        case .parentTid: return "parent_tidptr=0x" + hex16(v)
+        case .tls: return "tls=0x" + hex16(v)
+        case .childTid: return "child_tidptr=0x" + hex16(v)
+        case .argv:
+            var items: [String] = []
+            var p = v
+            while items.count < 4096, let s = mem.readU64(p), s != 0 {
+                items.append(formatArg(.str, s, mem: mem))
+                p &+= 8
+            }
+            return "{" + (items + ["NULL"]).joined(separator: ",") + "}"
         }
+    }
+
+    /// The line qemu prints when a signal is taken, e.g.
+    /// `--- SIGSEGV {si_signo=SIGSEGV, si_code=1, si_addr=0x0000000000001238} ---`.
+    public static func formatSignal(sig: Int32, code: Int32, addr: UInt64, fault: Bool) -> String {
+        let name = sig > 0 && Int(sig) < signalNames.count ? signalNames[Int(sig)] : String(sig)
+        let codeNames: [Int32: String] = [0: "SI_USER", 0x80: "SI_KERNEL", -1: "SI_QUEUE", -2: "SI_TIMER",
+                                          -3: "SI_MESGQ", -4: "SI_ASYNCIO", -5: "SI_SIGIO", -6: "SI_TKILL"]
+        var s = "--- \(name) {si_signo=\(name), si_code=" + (fault ? String(code) : (codeNames[code] ?? String(code)))
+        if fault {
+            s += ", si_addr=0x" + hex16(addr)
+        } else {
+            s += ", si_pid=\(UInt32(truncatingIfNeeded: addr)), si_uid=\(UInt32(truncatingIfNeeded: addr >> 32))"
+        }
+        return s + "} ---\n"
+    }
+
+    static func formatItimerval(_ addr: UInt64, mem: AddressSpace) -> String {
+        if addr == 0 { return "NULL" }
+        return "{it_interval=" + formatTimeval(addr, mem: mem) + ",it_value=" + formatTimeval(addr &+ 16, mem: mem) + ",}"
     }
 
     static func formatTimespec(_ addr: UInt64, mem: AddressSpace) -> String {

@@ -17,6 +17,10 @@ extension LinuxProcess {
 
     func sysOpenat(_ a: SysArgs) -> Int {
         let flags = xlatOpenFlagsToHost(a.i32(2))
+        if let p = mem.readCString(a[1], max: 64), p.hasPrefix("/proc/"), let bytes = syntheticProcFile(p) {
+            if flags & Int(O_ACCMODE) != Int(O_RDONLY) { return -Errno.EACCES }
+            return openSynthetic(bytes, cloexec: a.i32(2) & GuestO.cloexec != 0)
+        }
         return withPath(a[1]) { HostSyscall.call(HostNR.openat, a.i32(0), Int(bitPattern: $0), flags, a.i32(3)) }
     }
 
@@ -148,7 +152,7 @@ extension LinuxProcess {
         guard let path = mem.readCString(a[1], max: Int(PATH_MAX)) else { return -Errno.EFAULT }
         let size = a.int(3)
         guard size > 0 else { return -Errno.EINVAL }
-        if path == "/proc/self/exe" && !options.programPath.isEmpty {
+        if (path == "/proc/self/exe" || path == "/proc/\(pid)/exe") && !options.programPath.isEmpty {
             var target = options.programPath
             if let rp = realpath(target, nil) { target = String(cString: rp); free(rp) }
             let bytes = Array(target.utf8.prefix(size))

@@ -23,7 +23,7 @@ extension LinuxProcess {
         if var n = new {
             n.mask &= ~unblockable
             sigActions[sig] = n
-            mirrorDisposition(Int32(sig), n)
+            syncHostSignals()
             // Setting SIG_IGN discards a pending instance (POSIX).
             if n.handler == 1 { pending.removeAll { $0.sig == Int32(sig) && !$0.synchronous } }
         }
@@ -42,9 +42,49 @@ extension LinuxProcess {
             default: return -Errno.EINVAL
             }
             blocked &= ~unblockable
+            syncHostSignals()
         }
         if a[2] != 0 && !mem.writeU64(a[2], old) { return -Errno.EFAULT }
         return 0
+    }
+
+    /// Waits with a temporary mask until a signal is taken; always -EINTR.
+    func sysRtSigsuspend(_ a: SysArgs) -> Int {
+        guard a[1] == 8 else { return -Errno.EINVAL }
+        guard let mask = mem.readU64(a[0]) else { return -Errno.EFAULT }
+        let old = blocked
+        blocked = mask & ~unblockable
+        syncHostSignals()
+        while !hasDeliverable { _ = waitForHostSignal(timeout: 0) }
+        suspendSavedMask = old
+        return -Errno.EINTR
+    }
+
+    /// Takes a pending signal of the set without running its handler.
+    func sysRtSigtimedwait(_ a: SysArgs) -> Int {
+        guard a[3] == 8 else { return -Errno.EINVAL }
+        guard let set = mem.readU64(a[0]) else { return -Errno.EFAULT }
+        var ts = 0
+        if a[2] != 0 { guard let p = inBuf(a[2], 16) else { return -Errno.EFAULT }; ts = Int(bitPattern: p) }
+        while true {
+            drainHostSignals()
+            if let i = pending.firstIndex(where: { set & (1 << UInt64($0.sig - 1)) != 0 }) {
+                let p = pending.remove(at: i)
+                if a[1] != 0 {
+                    var info = [UInt8](repeating: 0, count: 128)
+                    info.withUnsafeMutableBytes {
+                        $0.storeBytes(of: p.sig, toByteOffset: 0, as: Int32.self)
+                        $0.storeBytes(of: p.code, toByteOffset: 8, as: Int32.self)
+                        $0.storeBytes(of: p.addr, toByteOffset: 16, as: UInt64.self)
+                    }
+                    guard mem.write(a[1], info) else { return -Errno.EFAULT }
+                }
+                return Int(p.sig)
+            }
+            // The awaited signals are blocked: make sure the host catches them.
+            syncHostSignals()
+            if !waitForHostSignal(timeout: ts) && ts != 0 { return -Errno.EAGAIN }
+        }
     }
 
     func sysRtSigpending(_ a: SysArgs) -> Int {

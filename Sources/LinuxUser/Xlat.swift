@@ -54,10 +54,10 @@ public func xlatOpenFlagsToGuest(_ h: Int) -> Int {
 @inline(__always) public func xlatErrno(_ hostErrno: Int32) -> Int { Int(hostErrno) }
 
 public enum Errno {
-    public static let EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, EBADF = 9, ECHILD = 10
+    public static let EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENOEXEC = 8, EBADF = 9, ECHILD = 10
     public static let EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EEXIST = 17
     public static let ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENOTTY = 25, ESPIPE = 29
-    public static let ERANGE = 34, ENOSYS = 38, ETIMEDOUT = 110
+    public static let ERANGE = 34, ENOSYS = 38, ELOOP = 40, ETIMEDOUT = 110
 }
 
 /// The message qemu prints for an errno (the host's strerror).
@@ -126,8 +126,9 @@ let mmapFlagNames: [FlagName] = [
     FlagName(0x40000, "MAP_HUGETLB"), FlagName(0x100000, "MAP_FIXED_NOREPLACE"),
 ]
 
+/// qemu's at_file_flags table names only these two.
 let atFlagNames: [FlagName] = [
-    FlagName(0x100, "AT_SYMLINK_NOFOLLOW"), FlagName(0x400, "AT_SYMLINK_FOLLOW"),
+    FlagName(0x200, "AT_EACCESS"), FlagName(0x100, "AT_SYMLINK_NOFOLLOW"),
 ]
 
 let unlinkatFlagNames: [FlagName] = [FlagName(0x200, "AT_REMOVEDIR")]
@@ -155,6 +156,18 @@ let fcntlCmdNames: [Int: String] = [
 let ioctlNames: [Int: String] = [
     0x5401: "TCGETS", 0x5402: "TCSETS", 0x5403: "TCSETSW", 0x5404: "TCSETSF", 0x540F: "TIOCGPGRP",
     0x5410: "TIOCSPGRP", 0x5413: "TIOCGWINSZ", 0x5414: "TIOCSWINSZ", 0x541B: "FIONREAD", 0x5421: "FIONBIO",
+]
+
+let cloneFlagNames: [FlagName] = [
+    FlagName(0x100, "CLONE_VM"), FlagName(0x200, "CLONE_FS"), FlagName(0x400, "CLONE_FILES"),
+    FlagName(0x800, "CLONE_SIGHAND"), FlagName(0x1000, "CLONE_PIDFD"), FlagName(0x2000, "CLONE_PTRACE"),
+    FlagName(0x4000, "CLONE_VFORK"), FlagName(0x8000, "CLONE_PARENT"), FlagName(0x10000, "CLONE_THREAD"),
+    FlagName(0x20000, "CLONE_NEWNS"), FlagName(0x40000, "CLONE_SYSVSEM"), FlagName(0x80000, "CLONE_SETTLS"),
+    FlagName(0x100000, "CLONE_PARENT_SETTID"), FlagName(0x200000, "CLONE_CHILD_CLEARTID"),
+    FlagName(0x400000, "CLONE_DETACHED"), FlagName(0x800000, "CLONE_UNTRACED"),
+    FlagName(0x1000000, "CLONE_CHILD_SETTID"), FlagName(0x2000000, "CLONE_NEWCGROUP"),
+    FlagName(0x4000000, "CLONE_NEWUTS"), FlagName(0x8000000, "CLONE_NEWIPC"), FlagName(0x10000000, "CLONE_NEWUSER"),
+    FlagName(0x20000000, "CLONE_NEWPID"), FlagName(0x40000000, "CLONE_NEWNET"), FlagName(0x80000000, "CLONE_IO"),
 ]
 
 let futexOpNames: [Int: String] = [
