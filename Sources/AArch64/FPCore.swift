@@ -97,6 +97,9 @@ enum FPRounding {
 
 // MARK: - NaNs, flushing, rounding of results
 
+/// Sign bit test; Float.sign is an out-of-line call in this toolchain.
+@inline(__always) func fpIsNeg<T: ArmFloat>(_ x: T) -> Bool { x.bits64 >> UInt64(T.width - 1) != 0 }
+
 @inline(__always) func fpDefaultNaN<T: ArmFloat>(_: T.Type) -> T { T(bits64: T.defaultNaNBits) }
 
 @inline(__always) func fpQuiet<T: ArmFloat>(_ x: T) -> T { T(bits64: x.bits64 | T.quietBit) }
@@ -105,7 +108,7 @@ enum FPRounding {
 @inline(__always) func fpFlushIn<T: ArmFloat>(_ x: T, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
     if fpcr & FPBits.fz != 0 && x.isSubnormal {
         fl |= FPBits.idc
-        return x.sign == .minus ? -T.zero : T.zero
+        return fpIsNeg(x) ? -T.zero : T.zero
     }
     return x
 }
@@ -143,7 +146,7 @@ enum FPRounding {
     if res.isNaN { fl |= hf; return fpDefaultNaN(T.self) }
     if fpcr & FPBits.fz != 0 && (res.isSubnormal || hf & FPBits.ufc != 0) {
         fl |= (hf & ~(FPBits.ufc | FPBits.ixc)) | FPBits.ufc
-        return res.sign == .minus ? -T.zero : T.zero
+        return fpIsNeg(res) ? -T.zero : T.zero
     }
     fl |= hf
     return res
@@ -206,7 +209,7 @@ enum FPOp { case add, sub, mul, div }
         }
         _ = hostFPEnd(3 << 22)
         if res.magnitude < T.leastNormalMagnitude { hf |= FPBits.ufc }
-        res = res.sign == .minus ? -T.leastNormalMagnitude : T.leastNormalMagnitude
+        res = fpIsNeg(res) ? -T.leastNormalMagnitude : T.leastNormalMagnitude
     }
     return fpFinish(res, hf, fpcr, &fl)
 }
@@ -282,7 +285,7 @@ enum FPOp { case add, sub, mul, div }
         return fpProcessNaNs(a, b, fpcr, &fl)!
     }
     if a == 0 && b == 0 {
-        let neg = isMax ? (a.sign == .minus && b.sign == .minus) : (a.sign == .minus || b.sign == .minus)
+        let neg = isMax ? (fpIsNeg(a) && fpIsNeg(b)) : (fpIsNeg(a) || fpIsNeg(b))
         return neg ? -T.zero : T.zero
     }
     if isMax { return a > b ? a : b }
@@ -308,7 +311,7 @@ enum FPOp { case add, sub, mul, div }
     if a.isInfinite || a == 0 { return a }
     let res = fpRoundTo(a, mode)
     if exact && res != a { fl |= FPBits.ixc }
-    return res == 0 ? (a.sign == .minus ? -T.zero : T.zero) : res
+    return res == 0 ? (fpIsNeg(a) ? -T.zero : T.zero) : res
 }
 
 /// FPRecipStepFused (FRECPS, `rsqrt` false) and FPRSqrtStepFused (FRSQRTS).
@@ -317,7 +320,7 @@ enum FPOp { case add, sub, mul, div }
     if a.isNaN || b.isNaN { return fpProcessNaNs(a, b, fpcr, &fl)! }
     if (a.isInfinite && b == 0) || (a == 0 && b.isInfinite) { return rsqrt ? T(1.5) : T(2.0) }
     if a.isInfinite || b.isInfinite {
-        return (a.sign == .minus) != (b.sign == .minus) ? -T.infinity : T.infinity
+        return fpIsNeg(a) != fpIsNeg(b) ? -T.infinity : T.infinity
     }
     hostFPBegin(fpcr)
     var res: T
@@ -451,7 +454,7 @@ enum FPOp { case add, sub, mul, div }
 
 /// Rounds a double (single values are widened exactly) to IEEE half.
 @inline(__always) func fpToHalf(_ a: Double, _ fpcr: UInt64, _ fl: inout UInt64) -> UInt64 {
-    let sign: UInt64 = a.sign == .minus ? 0x8000 : 0
+    let sign: UInt64 = fpIsNeg(a) ? 0x8000 : 0
     if a.isNaN {
         if a.isSignalingNaN { fl |= FPBits.ioc }
         if fpcr & FPBits.dn != 0 { return 0x7E00 }

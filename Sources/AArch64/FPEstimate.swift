@@ -21,7 +21,7 @@
 /// FPRecipEstimate for single (width 32) or double (width 64) bits.
 @inline(__always) func fpRecipEstimate<T: ArmFloat>(_ x0: T, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
     let x = fpFlushIn(x0, fpcr, &fl)
-    let neg = x.sign == .minus
+    let neg = fpIsNeg(x)
     if x.isNaN { return fpProcessNaN(x, fpcr, &fl) }
     if x.isInfinite { return neg ? -T.zero : T.zero }
     if x == 0 { fl |= FPBits.dzc; return neg ? -T.infinity : T.infinity }
@@ -70,8 +70,8 @@
 @inline(__always) func fpRSqrtEstimate<T: ArmFloat>(_ x0: T, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
     let x = fpFlushIn(x0, fpcr, &fl)
     if x.isNaN { return fpProcessNaN(x, fpcr, &fl) }
-    if x == 0 { fl |= FPBits.dzc; return x.sign == .minus ? -T.infinity : T.infinity }
-    if x.sign == .minus { fl |= FPBits.ioc; return fpDefaultNaN(T.self) }
+    if x == 0 { fl |= FPBits.dzc; return fpIsNeg(x) ? -T.infinity : T.infinity }
+    if fpIsNeg(x) { fl |= FPBits.ioc; return fpDefaultNaN(T.self) }
     if x.isInfinite { return T.zero }
     let wide = T.width == 64
     let bits = x.bits64

@@ -6,7 +6,7 @@
 @inline(__always) func fpMulX<T: ArmFloat>(_ a0: T, _ b0: T, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
     let a = fpFlushIn(a0, fpcr, &fl), b = fpFlushIn(b0, fpcr, &fl)
     if !a.isNaN && !b.isNaN && ((a.isInfinite && b == 0) || (a == 0 && b.isInfinite)) {
-        return (a.sign == .minus) != (b.sign == .minus) ? T(-2.0) : T(2.0)
+        return fpIsNeg(a) != fpIsNeg(b) ? T(-2.0) : T(2.0)
     }
     return fpArith(.mul, a, b, fpcr, &fl)
 }
@@ -96,20 +96,61 @@
         default: return .undefined
         }
     }
-    for i in 0..<elements {
-        let x = a.elem(i, bits), y = b.elem(i, bits), z = acc.elem(i, bits)
-        let v: UInt64?
-        if bits == 64 {
-            v = simdFPThreeSameElem(key, Double(bits64: x), Double(bits64: y), Double(bits64: z), fpcr, &fl)
-        } else {
-            v = simdFPThreeSameElem(key, Float(bits64: x), Float(bits64: y), Float(bits64: z), fpcr, &fl)
+    let fast = bits == 64 ? simdFPCommonLanes(key, a, b, acc, elements, Double.self, fpcr, &fl)
+        : simdFPCommonLanes(key, a, b, acc, elements, Float.self, fpcr, &fl)
+    if let v = fast {
+        res = v
+    } else {
+        for i in 0..<elements {
+            let x = a.elem(i, bits), y = b.elem(i, bits), z = acc.elem(i, bits)
+            let v: UInt64?
+            if bits == 64 {
+                v = simdFPThreeSameElem(key, Double(bits64: x), Double(bits64: y), Double(bits64: z), fpcr, &fl)
+            } else {
+                v = simdFPThreeSameElem(key, Float(bits64: x), Float(bits64: y), Float(bits64: z), fpcr, &fl)
+            }
+            guard let vv = v else { return .undefined }
+            res.setElem(i, bits, vv)
         }
-        guard let vv = v else { return .undefined }
-        res.setElem(i, bits, vv)
     }
     writeVQ(r, d, res, q && !scalar)
     fpAccumulate(r, fl)
     return .ok
+}
+
+/// The frequent lane-wise operations with the operation chosen once, outside
+/// the lane loop (FADD, FSUB, FMUL, FDIV, FMLA, FMLS); nil for the others.
+@inline(__always) func simdFPCommonLanes<T: ArmFloat>(_ key: Int, _ a: V128, _ b: V128, _ acc: V128, _ elements: Int, _: T.Type, _ fpcr: UInt64, _ fl: inout UInt64) -> V128? {
+    let bits = T.width
+    var res = V128()
+    switch key {
+    case 0x02:
+        for i in 0..<elements {
+            res.setElem(i, bits, fpArith(.add, T(bits64: a.elem(i, bits)), T(bits64: b.elem(i, bits)), fpcr, &fl).bits64)
+        }
+    case 0x0A:
+        for i in 0..<elements {
+            res.setElem(i, bits, fpArith(.sub, T(bits64: a.elem(i, bits)), T(bits64: b.elem(i, bits)), fpcr, &fl).bits64)
+        }
+    case 0x13:
+        for i in 0..<elements {
+            res.setElem(i, bits, fpArith(.mul, T(bits64: a.elem(i, bits)), T(bits64: b.elem(i, bits)), fpcr, &fl).bits64)
+        }
+    case 0x17:
+        for i in 0..<elements {
+            res.setElem(i, bits, fpArith(.div, T(bits64: a.elem(i, bits)), T(bits64: b.elem(i, bits)), fpcr, &fl).bits64)
+        }
+    case 0x01, 0x09:
+        let neg = key == 0x09
+        for i in 0..<elements {
+            let x = T(bits64: a.elem(i, bits))
+            let v = fpMulAdd(T(bits64: acc.elem(i, bits)), neg ? -x : x, T(bits64: b.elem(i, bits)), fpcr, &fl)
+            res.setElem(i, bits, v.bits64)
+        }
+    default:
+        return nil
+    }
+    return res
 }
 
 /// AdvSIMD scalar pairwise: ADDP (D), FADDP/FMAXP/FMINP/FMAXNMP/FMINNMP.

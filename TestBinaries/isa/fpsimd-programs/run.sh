@@ -9,7 +9,7 @@ emu=${1:-.build/debug/swift-qemu-lite}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 fail=0
-for src in libc-fp vectorised libm-sweep; do
+for src in ${FPSIMD_PROGRAMS:-libc-fp vectorised libm-sweep}; do
     aarch64-linux-gnu-gcc -O3 -static -o "$out/$src-glibc" "$here/$src.c" -lm
     python3 -m ziglang cc -target aarch64-linux-musl -O3 -static -o "$out/$src-musl" "$here/$src.c" -lm
     for variant in glibc musl; do
