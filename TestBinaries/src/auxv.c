@@ -18,6 +18,11 @@
 
 extern char **environ;
 
+static int cmpstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 int main(int argc, char **argv, char **envp)
 {
     printf("argc %d\n", argc);
@@ -31,12 +36,16 @@ int main(int argc, char **argv, char **envp)
     printf("getenv SQL_TEST_VALUE [%s]\n", v ? v : "(unset)");
     const char *missing = getenv("SQL_TEST_MISSING");
     printf("getenv SQL_TEST_MISSING [%s]\n", missing ? missing : "(unset)");
+    /* Sorted, because the order of the environment depends on whoever
+     * started the emulator, not on the emulator. */
+    const char *mine[32];
     int found = 0;
     for (char **e = envp; *e; e++)
-        if (strncmp(*e, "SQL_TEST_", 9) == 0) {
-            printf("envp %s\n", *e);
-            found++;
-        }
+        if (strncmp(*e, "SQL_TEST_", 9) == 0 && found < 32)
+            mine[found++] = *e;
+    qsort(mine, found, sizeof mine[0], cmpstr);
+    for (int i = 0; i < found; i++)
+        printf("envp %s\n", mine[i]);
     printf("envp SQL_TEST_ entries %d, environ same %d\n", found, environ == envp);
     printf("setenv %d getenv [%s]\n", setenv("SQL_TEST_NEW", "new value", 1), getenv("SQL_TEST_NEW"));
 
