@@ -9,7 +9,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "GuestMemory"),
-        .target(name: "AArch64", dependencies: ["GuestMemory"]),
+        .target(name: "AArch64", dependencies: ["GuestMemory"], exclude: ["generate-threaded.py"]),
         .target(name: "ELF", dependencies: ["GuestMemory"]),
         .target(name: "LinuxUser", dependencies: ["AArch64", "GuestMemory", "ELF"]),
         .target(name: "SwiftQemuLite", dependencies: ["AArch64", "GuestMemory", "ELF", "LinuxUser"]),
@@ -17,6 +17,8 @@ let package = Package(
         .testTarget(name: "AArch64Tests", dependencies: ["AArch64", "GuestMemory"]),
         .testTarget(name: "ELFTests", dependencies: ["ELF", "GuestMemory"]),
         .testTarget(name: "IntegrationTests", dependencies: ["SwiftQemuLite"]),
+        .testTarget(name: "SwiftQemuLiteTests", dependencies: ["SwiftQemuLite", "ELF", "AArch64", "GuestMemory", "LinuxUser"]),
+        .testTarget(name: "LinuxUserTests", dependencies: ["LinuxUser", "AArch64", "GuestMemory"]),
     ],
     swiftLanguageModes: [.v5]
 )

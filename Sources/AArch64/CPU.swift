@@ -152,30 +152,19 @@ public enum Flags {
         }
     }
 
-    /// Bit `nzcv>>28` of entry `cond` is 1 when the condition holds.
-    public static let condTable: [UInt16] = (0..<16).map { cond in
-        var mask: UInt16 = 0
-        for f in 0..<16 {
-            let n = f & 8 != 0, z = f & 4 != 0, c = f & 2 != 0, v = f & 1 != 0
-            var result: Bool
-            switch cond >> 1 {
-            case 0: result = z
-            case 1: result = c
-            case 2: result = n
-            case 3: result = v
-            case 4: result = c && !z
-            case 5: result = n == v
-            case 6: result = n == v && !z
-            default: result = true
-            }
-            if cond & 1 == 1 && cond != 15 { result = !result }
-            if result { mask |= 1 << f }
-        }
-        return mask
-    }
+    /// ConditionHolds as a table: bit `16 * (cond mod 4) + NZCV` of word
+    /// `cond / 4` is 1 when the condition holds for those flags.
+    static let condWords: (UInt64, UInt64, UInt64, UInt64) = (0x3333CCCC0F0FF0F0, 0x5555AAAA00FFFF00, 0x55AAAA55F3F30C0C, 0xFFFFFFFFF5FA0A05)
 
     @inline(__always)
     public static func holds(_ cond: Int, _ nzcv: UInt64) -> Bool {
-        (condTable[cond] >> UInt16(truncatingIfNeeded: nzcv >> 28)) & 1 != 0
+        let word: UInt64
+        switch cond >> 2 {
+        case 0: word = condWords.0
+        case 1: word = condWords.1
+        case 2: word = condWords.2
+        default: word = condWords.3
+        }
+        return (word >> UInt64(16 * (cond & 3) + Int((nzcv >> 28) & 15))) & 1 != 0
     }
 }

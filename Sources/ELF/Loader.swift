@@ -1,3 +1,4 @@
+import Glibc
 import GuestMemory
 
 /// What the loader placed in guest memory.
@@ -24,3 +25,170 @@ public struct LoadedProgram: Sendable {
         self.brkStart = brkStart
     }
 }
+
+/// One ELF image mapped at a bias (the program, or later its interpreter).
+public struct MappedImage: Sendable {
+    /// Added to every p_vaddr: 0 for ET_EXEC.
+    public var bias: UInt64
+    public var entry: UInt64
+    /// Guest address of the program header table (for AT_PHDR), 0 when no
+    /// loaded segment contains it.
+    public var phdrAddr: UInt64
+    public var phnum: UInt64
+    /// Page-aligned lowest and highest guest addresses of the image.
+    public var start: UInt64
+    public var end: UInt64
+}
+
+/// Maps ELF64 AArch64 executables into an `AddressSpace` as Linux's
+/// binfmt_elf does: every PT_LOAD at its page-aligned address with its
+/// permissions, file bytes copied, the rest of the segment zero.
+///
+/// Dynamic loading fits in later as a second `map` call: the interpreter
+/// named by PT_INTERP is an ET_DYN image mapped at a free range, its bias
+/// becomes AT_BASE and its entry the starting PC.
+public enum ELFLoader {
+    /// Lowest address an image may occupy: page zero stays unmapped so that
+    /// null pointers fault, as Linux's mmap_min_addr ensures.
+    public static let minAddress: UInt64 = AddressSpace.pageSize
+
+    /// Where an ET_DYN program is placed: two thirds of the address space,
+    /// as Linux's ELF_ET_DYN_BASE (0x5555_5555_4000 with a 47-bit space,
+    /// 0x55_5555_4000 with the default 39-bit guest space).
+    public static func dynBase(for mem: AddressSpace) -> UInt64 {
+        ((mem.size - AddressSpace.pageSize) / 3 * 2) & ~AddressSpace.pageMask
+    }
+
+    /// Reads, checks and maps the program at `path`.
+    public static func load(path: String, into mem: AddressSpace) throws -> LoadedProgram {
+        let image = try ELFImage.read(path: path)
+        return try load(image: image, name: regionName(path), into: mem)
+    }
+
+    /// Maps an already parsed program. `name` labels its regions in
+    /// /proc/self/maps.
+    public static func load(image: ELFImage, name: String = "", into mem: AddressSpace) throws -> LoadedProgram {
+        if let interp = image.interpreter { throw ELFError.needsInterpreter(interp) }
+        let bias = image.type == ELFConst.etDyn ? try dynBias(image, mem) : 0
+        let m = try map(image, bias: bias, name: name, into: mem)
+        return LoadedProgram(entry: m.entry, programEntry: m.entry, phdrAddr: m.phdrAddr, phnum: m.phnum,
+                             phent: UInt64(ELFConst.phdrSize), interpBase: 0, brkStart: m.end)
+    }
+
+    /// The bias that puts the lowest PT_LOAD of an ET_DYN image at
+    /// `dynBase`, aligned to the largest segment alignment (as Linux 5.10+
+    /// honours p_align for PIE).
+    static func dynBias(_ image: ELFImage, _ mem: AddressSpace) throws -> UInt64 {
+        let loads = image.loadSegments
+        var align = AddressSpace.pageSize
+        for ph in loads where ph.align > align && ph.align & (ph.align - 1) == 0 && ph.align <= 1 << 28 {
+            align = ph.align
+        }
+        let first = loads.first!.vaddr & ~AddressSpace.pageMask
+        let base = dynBase(for: mem) & ~(align - 1)
+        guard first <= base else {
+            throw ELFError.badProgramHeaders("position-independent program starts at \(hex(first)), too high to place")
+        }
+        return base - first
+    }
+
+    /// Maps every PT_LOAD of `image` at `bias`. Checks each address against
+    /// the guest space first, so nothing is mapped when the image is bad.
+    public static func map(_ image: ELFImage, bias: UInt64, name: String, into mem: AddressSpace) throws -> MappedImage {
+        let limit = mem.mmapTop
+        let loads = image.loadSegments.filter { $0.memsz > 0 }
+        guard !loads.isEmpty else { throw ELFError.noLoadableSegments }
+
+        // MARK: Check every range before touching memory.
+        var prevEnd: UInt64 = 0
+        for (i, ph) in loads.enumerated() {
+            let (start, o1) = ph.vaddr.addingReportingOverflow(bias)
+            let (end, o2) = start.addingReportingOverflow(ph.memsz)
+            guard !o1, !o2, end <= limit else {
+                throw ELFError.badProgramHeaders(
+                    "segment at \(hex(ph.vaddr)) of \(hex(ph.memsz)) bytes lies beyond the \(limit >> 30) GiB guest address space")
+            }
+            guard start & ~AddressSpace.pageMask >= minAddress else {
+                throw ELFError.badProgramHeaders("segment at \(hex(ph.vaddr)) would map page zero")
+            }
+            if i > 0, start < prevEnd {
+                throw ELFError.badProgramHeaders("segments overlap at \(hex(ph.vaddr))")
+            }
+            prevEnd = end
+        }
+        let (entry, oe) = image.entry.addingReportingOverflow(bias)
+        guard !oe, entry < mem.size else {
+            throw ELFError.badHeader("entry point \(hex(image.entry)) lies outside the address space")
+        }
+
+        // MARK: Map pages. A page shared by two segments gets both segments'
+        // permissions, as the kernel's second MAP_FIXED would leave the
+        // union of what both need readable.
+        var prevPageEnd: UInt64 = 0
+        var prevProt: Int32 = 0
+        for ph in loads {
+            let start = (ph.vaddr + bias) & ~AddressSpace.pageMask
+            let end = pageUp(ph.vaddr + bias + ph.memsz)
+            mem.mapFixed(start, end - start, prot: ph.prot, name: name, offset: ph.offset & ~AddressSpace.pageMask)
+            if start < prevPageEnd {
+                _ = mem.protect(start, min(prevPageEnd, end) - start, prot: ph.prot | prevProt)
+            }
+            if end >= prevPageEnd {
+                prevPageEnd = end
+                prevProt = ph.prot
+            }
+        }
+
+        // MARK: Copy the file bytes; the rest of each segment is zero.
+        for ph in loads {
+            let addr = ph.vaddr + bias
+            if ph.filesz > 0 {
+                image.bytes.withUnsafeBytes { buf in
+                    mem.poke(addr, UnsafeRawBufferPointer(rebasing: buf[Int(ph.offset)..<Int(ph.offset + ph.filesz)]))
+                }
+            }
+            // mapFixed zero-fills fresh pages; clear the tail of the last
+            // file page explicitly all the same, since it may be shared.
+            let bssStart = addr + ph.filesz
+            let tailEnd = min(pageUp(bssStart), addr + ph.memsz)
+            if tailEnd > bssStart {
+                mem.host(bssStart).initializeMemory(as: UInt8.self, repeating: 0, count: Int(tailEnd - bssStart))
+            }
+        }
+
+        let first = loads.first!
+        let last = loads.max { $0.vaddr + $0.memsz < $1.vaddr + $1.memsz }!
+        return MappedImage(bias: bias, entry: entry, phdrAddr: phdrAddress(image, bias: bias),
+                           phnum: UInt64(image.programHeaders.count),
+                           start: (first.vaddr + bias) & ~AddressSpace.pageMask,
+                           end: pageUp(last.vaddr + bias + last.memsz))
+    }
+
+    /// AT_PHDR: where the program header table is in memory. Linux takes it
+    /// from the PT_LOAD whose file range holds e_phoff; PT_PHDR is the
+    /// fallback for images whose headers are not in a loaded segment.
+    static func phdrAddress(_ image: ELFImage, bias: UInt64) -> UInt64 {
+        for ph in image.programHeaders where ph.type == ELFConst.ptLoad {
+            if ph.offset <= image.phoff, image.phoff - ph.offset < ph.filesz {
+                return ph.vaddr &+ (image.phoff - ph.offset) &+ bias
+            }
+        }
+        if let ph = image.programHeaders.first(where: { $0.type == ELFConst.ptPhdr }) {
+            return ph.vaddr &+ bias
+        }
+        return 0
+    }
+
+    /// The absolute path, as /proc/self/maps names a mapped file.
+    public static func regionName(_ path: String) -> String {
+        guard let p = realpath(path, nil) else { return path }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    static func pageUp(_ a: UInt64) -> UInt64 {
+        (a &+ AddressSpace.pageMask) & ~AddressSpace.pageMask
+    }
+}
+
+func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }

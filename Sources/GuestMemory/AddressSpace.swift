@@ -48,12 +48,23 @@ public final class AddressSpace: @unchecked Sendable {
     /// The highest guest address the stack sits under.
     public let stackTop: UInt64
 
-    public init(size: UInt64 = 1 << 39) throws {
-        self.size = size
+    /// Reserves `size` bytes of host address space for the guest. When the
+    /// host refuses (a ulimit -v, or running under valgrind), smaller
+    /// reservations down to `minimumSize` are tried.
+    public init(size requested: UInt64 = 1 << 39, minimumSize: UInt64 = 1 << 32) throws {
         let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
-        guard let b = mmap(nil, Int(size), PROT_READ | PROT_WRITE, flags, -1, 0), b != MAP_FAILED else {
-            throw MemoryError.reserveFailed(size)
+        var size = requested
+        var reserved: UnsafeMutableRawPointer? = nil
+        while true {
+            if let b = mmap(nil, Int(size), PROT_READ | PROT_WRITE, flags, -1, 0), b != MAP_FAILED {
+                reserved = b
+                break
+            }
+            if size / 2 < minimumSize { break }
+            size /= 2
         }
+        guard let b = reserved else { throw MemoryError.reserveFailed(requested) }
+        self.size = size
         let pcount = Int(size >> AddressSpace.pageShift)
         guard let p = mmap(nil, pcount, PROT_READ | PROT_WRITE, flags, -1, 0), p != MAP_FAILED else {
             munmap(b, Int(size))

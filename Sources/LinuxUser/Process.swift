@@ -1,4 +1,5 @@
 import AArch64
+import Glibc
 import GuestMemory
 
 /// Settings of the Linux layer that come from the command line.
@@ -19,6 +20,17 @@ public enum Termination: Equatable, Sendable {
     case signaled(Int32)
 }
 
+/// The six argument registers of one syscall.
+public struct SysArgs: Sendable {
+    public var a: [UInt64]
+    public init(_ a: [UInt64]) { self.a = a + Array(repeating: 0, count: max(0, 6 - a.count)) }
+    @inline(__always) public subscript(_ i: Int) -> UInt64 { a[i] }
+    /// Argument `i` as a signed 64-bit value.
+    @inline(__always) public func int(_ i: Int) -> Int { Int(Int64(bitPattern: a[i])) }
+    /// Argument `i` as a C int (the low 32 bits, sign-extended), as the kernel reads it.
+    @inline(__always) public func i32(_ i: Int) -> Int { Int(Int32(truncatingIfNeeded: a[i])) }
+}
+
 /// The Linux side of one guest process: syscalls, signals, brk.
 public final class LinuxProcess {
     public let mem: AddressSpace
@@ -26,15 +38,153 @@ public final class LinuxProcess {
     public let executor: Executor
     public var options: ProcessOptions
 
+    /// Where the heap starts, and its current end (the value brk returns).
+    public let brkStart: UInt64
+    public internal(set) var brkCurrent: UInt64
+
+    /// Guest signal state (see Signals.swift).
+    var sigActions = [GuestSigaction](repeating: GuestSigaction(), count: Int(Sig.count) + 1)
+    /// Blocked signals: bit (sig - 1), as in the kernel's sigset_t.
+    public internal(set) var blocked: UInt64 = 0
+    var pending: [PendingSignal] = []
+    var altStack = GuestAltStack()
+    var trampoline: UInt64 = 0
+    /// What the host currently does with each signal (see syncHostSignals).
+    var hostDispositions = [HostDisposition](repeating: .fallback, count: 32)
+    /// The mask rt_sigsuspend replaced, restored once a signal is taken.
+    var suspendSavedMask: UInt64?
+
+    /// Set when the guest has ended.
+    var termination: Termination?
+    /// Set by rt_sigreturn: x0 was restored and must not receive a result.
+    var keepX0 = false
+    var pid: Int
+    /// True in the child of a fork: the clone result line is the parent's.
+    var inForkedChild = false
+    var clearChildTid: UInt64 = 0
+    var threadName: [UInt8] = []
+
     public init(mem: AddressSpace, cpu: CPU, executor: Executor, brkStart: UInt64, options: ProcessOptions) {
         self.mem = mem
         self.cpu = cpu
         self.executor = executor
         self.options = options
+        self.brkStart = brkStart
+        self.brkCurrent = brkStart
+        self.pid = Int(getpid())
+        let base = options.programPath.split(separator: "/").last.map(String.init) ?? ""
+        self.threadName = Array(base.utf8.prefix(15))
     }
 
     /// Runs the guest until it exits or dies by a signal.
     public func run() -> Termination {
-        .exited(0)
+        while true {
+            if let t = termination { return t }
+            switch executor.run() {
+            case .syscall:
+                handleSyscall()
+            case .fault(let addr, _):
+                let code = mem.perms[Int(truncatingIfNeeded: min(addr, mem.size - 1) >> AddressSpace.pageShift)]
+                    & PagePerm.mapped != 0 && addr < mem.size ? SegvCode.accerr : SegvCode.maperr
+                raiseSynchronous(Sig.SIGSEGV, code: code, addr: addr)
+            case .undefined(let insn):
+                undefinedInsn = (insn, cpu.pc)
+                raiseSynchronous(Sig.SIGILL, code: 1 /* ILL_ILLOPC */, addr: cpu.pc)
+            case .breakpoint:
+                raiseSynchronous(Sig.SIGTRAP, code: 1 /* TRAP_BRKPT */, addr: cpu.pc)
+            case .attention:
+                break
+            }
+            if let t = termination { return t }
+            deliverPending()
+            if let t = termination { return t }
+        }
+    }
+
+    /// The last undefined instruction, for the message shown when SIGILL kills.
+    var undefinedInsn: (UInt32, UInt64)?
+
+    // MARK: - Syscall dispatch
+
+    /// Handles the syscall the executor stopped at: number in x8, arguments
+    /// in x0...x5, result (or negative errno) into x0.
+    public func handleSyscall() {
+        let nr = Int(cpu.r[8])
+        let args = SysArgs([cpu.r[0], cpu.r[1], cpu.r[2], cpu.r[3], cpu.r[4], cpu.r[5]])
+        let row = (nr >= 0 && nr < syscallIndex.count) ? syscallIndex[nr] : nil
+        if options.strace {
+            if let row = row {
+                var line = "\(pid) " + Strace.formatCall(row.name, row.args, args.a, mem: mem)
+                if case .none = row.ret { line += "\n" }
+                Strace.emit(line)
+            } else {
+                Strace.emit("\(pid) Unknown syscall \(nr)\n")
+            }
+        }
+        keepX0 = false
+        let ret = row?.handler(self, args) ?? -Errno.ENOSYS
+        if termination != nil { return }
+        if inForkedChild {
+            inForkedChild = false
+            cpu.r[0] = UInt64(bitPattern: Int64(ret))
+            return
+        }
+        if keepX0 {
+            // qemu reports its internal "return from sigreturn" code here.
+            if options.strace && row != nil { Strace.emit(" = -1 errno=513 (Successful exit from sigreturn)\n") }
+            return
+        }
+        cpu.r[0] = UInt64(bitPattern: Int64(ret))
+        if options.strace, let row = row {
+            if case .none = row.ret { return }
+            Strace.emit(Strace.formatResult(ret, row.ret, args.a, mem: mem) + "\n")
+        }
+    }
+
+    /// Runs one syscall by number with explicit arguments and returns x0
+    /// (for tests and embedders); the trace is printed when enabled.
+    @discardableResult
+    public func syscall(_ nr: Int, _ a: UInt64...) -> Int {
+        cpu.r[8] = UInt64(nr)
+        for i in 0..<6 { cpu.r[i] = i < a.count ? a[i] : 0 }
+        handleSyscall()
+        return Int(Int64(bitPattern: cpu.r[0]))
+    }
+
+    // MARK: - Guest memory helpers (every check lives here)
+
+    /// Host pointer for a guest buffer the syscall reads; nil when any byte
+    /// is not readable (the caller returns -EFAULT).
+    func inBuf(_ addr: UInt64, _ len: Int) -> UnsafeMutableRawPointer? {
+        if len < 0 { return nil }
+        if len == 0 { return mem.host(addr & (mem.size - 1)) }
+        return mem.checkRange(addr, UInt64(len), PagePerm.read) ? mem.host(addr) : nil
+    }
+
+    /// Host pointer for a guest buffer the syscall writes; nil when any byte
+    /// is not writable. Code pages in it are invalidated first.
+    func outBuf(_ addr: UInt64, _ len: Int) -> UnsafeMutableRawPointer? {
+        if len < 0 { return nil }
+        if len == 0 { return mem.host(addr & (mem.size - 1)) }
+        guard mem.checkRange(addr, UInt64(len), PagePerm.write) else { return nil }
+        mem.noteStore(addr, UInt64(len))
+        return mem.host(addr)
+    }
+
+    /// Copies a Swift value into the guest; false on a bad pointer.
+    func put<T>(_ addr: UInt64, _ value: T) -> Bool {
+        withUnsafeBytes(of: value) { mem.write(addr, $0) }
+    }
+
+    /// A guest path, mapped into the sysroot when one is set and the file
+    /// exists there (as qemu's -L does).
+    func guestPath(_ addr: UInt64) -> String? {
+        guard let bytes = mem.readCStringBytes(addr, max: Int(PATH_MAX)) else { return nil }
+        let p = String(decoding: bytes, as: UTF8.self)
+        if let root = options.sysroot, p.hasPrefix("/"), root != "/" {
+            let candidate = root + p
+            if access(candidate, F_OK) == 0 { return candidate }
+        }
+        return p
     }
 }

@@ -1,1 +1,3 @@
 import SwiftQemuLite
+
+Tool.main(CommandLine.arguments)

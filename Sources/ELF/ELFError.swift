@@ -1,0 +1,79 @@
+/// Why a program could not be loaded. Each description is one line a user
+/// understands; callers prefix it with the program's path.
+public enum ELFError: Error, Equatable, CustomStringConvertible {
+    case fileNotFound
+    case permissionDenied
+    case notRegularFile
+    /// Any other failure to open or read, with the host's strerror text.
+    case unreadable(String)
+    case notELF
+    /// The file ends before something its headers describe.
+    case truncated(String)
+    case notELF64
+    case bigEndian
+    case badHeader(String)
+    /// e_machine is not EM_AARCH64.
+    case wrongMachine(UInt16)
+    /// e_type is neither ET_EXEC nor ET_DYN.
+    case wrongType(UInt16)
+    case badProgramHeaders(String)
+    case noLoadableSegments
+    /// The program names a dynamic loader (PT_INTERP).
+    case needsInterpreter(String)
+    /// argv and envp do not fit on the initial stack (E2BIG).
+    case argumentListTooLong
+    /// The requested stack size is unusable.
+    case invalidStackSize(UInt64)
+
+    public var description: String {
+        switch self {
+        case .fileNotFound: return "No such file or directory"
+        case .permissionDenied: return "Permission denied"
+        case .notRegularFile: return "not a regular file"
+        case .unreadable(let why): return "cannot read the file: \(why)"
+        case .notELF: return "not an ELF file"
+        case .truncated(let what): return "truncated ELF file: \(what)"
+        case .notELF64: return "32-bit ELF file; only 64-bit arm64 (AArch64) programs are supported"
+        case .bigEndian: return "big-endian ELF file; only little-endian arm64 (AArch64) programs are supported"
+        case .badHeader(let what): return "invalid ELF header: \(what)"
+        case .wrongMachine(let m):
+            return "ELF file is for \(ELFError.machineName(m)), not arm64 (AArch64)"
+        case .wrongType(let t):
+            switch t {
+            case ELFConst.etRel: return "relocatable object file (ET_REL), not an executable; link it first"
+            case ELFConst.etCore: return "core dump (ET_CORE), not an executable"
+            case ELFConst.etNone: return "ELF file of type ET_NONE, not an executable"
+            default: return "ELF file of unknown type \(t), not an executable"
+            }
+        case .badProgramHeaders(let what): return "invalid program headers: \(what)"
+        case .noLoadableSegments: return "ELF file has no loadable segments (PT_LOAD)"
+        case .needsInterpreter(let interp):
+            return "dynamically linked programs need the interpreter \(interp), which is not supported yet"
+        case .argumentListTooLong: return "Argument list too long"
+        case .invalidStackSize(let s): return "stack size \(s) is out of range"
+        }
+    }
+
+    /// A readable name for an e_machine value (from the ELF gABI registry).
+    public static func machineName(_ m: UInt16) -> String {
+        switch m {
+        case 0: return "no machine (EM_NONE)"
+        case 2: return "SPARC"
+        case 3: return "x86 (i386)"
+        case 8: return "MIPS"
+        case 20: return "PowerPC"
+        case 21: return "PowerPC64"
+        case 22: return "IBM S/390"
+        case 40: return "32-bit ARM"
+        case 42: return "SuperH"
+        case 43: return "SPARC V9"
+        case 50: return "IA-64"
+        case 62: return "x86-64"
+        case 183: return "arm64 (AArch64)"
+        case 243: return "RISC-V"
+        case 247: return "BPF"
+        case 258: return "LoongArch"
+        default: return "machine type \(m)"
+        }
+    }
+}

@@ -1,0 +1,357 @@
+import AArch64
+import Glibc
+import GuestMemory
+import Synchronization
+
+// MARK: - Guest signal state
+
+/// arm64 struct sigaction (asm-generic/signal.h with SA_RESTORER):
+/// handler @0, flags @8, restorer @16, mask @24; 32 bytes.
+struct GuestSigaction: Equatable {
+    var handler: UInt64 = 0
+    var flags: UInt64 = 0
+    var restorer: UInt64 = 0
+    var mask: UInt64 = 0
+}
+
+struct GuestAltStack {
+    var sp: UInt64 = 0
+    var flags: Int32 = 2 // SS_DISABLE
+    var size: UInt64 = 0
+}
+
+struct PendingSignal {
+    var sig: Int32
+    var code: Int32
+    /// si_addr for faults; si_pid/si_uid (low/high word) for kill.
+    var addr: UInt64
+    /// Raised by an instruction: cannot be blocked or ignored.
+    var synchronous: Bool
+}
+
+enum SegvCode {
+    static let maperr: Int32 = 1
+    static let accerr: Int32 = 2
+}
+
+public enum GuestSA {
+    public static let siginfo: UInt64 = 0x4, onstack: UInt64 = 0x0800_0000, restart: UInt64 = 0x1000_0000
+    public static let nodefer: UInt64 = 0x4000_0000, resethand: UInt64 = 0x8000_0000, restorer: UInt64 = 0x0400_0000
+}
+
+/// Offsets in the arm64 rt_sigframe (arch/arm64/kernel/signal.c,
+/// asm/ucontext.h, asm/sigcontext.h): siginfo (128 bytes) then ucontext.
+public enum SigFrame {
+    public static let siginfo = 0
+    public static let uc = 128
+    public static let ucStack = uc + 16
+    public static let ucSigmask = uc + 40
+    public static let mcontext = uc + 176
+    public static let faultAddress = mcontext + 0
+    public static let regs = mcontext + 8
+    public static let sp = mcontext + 256
+    public static let pc = mcontext + 264
+    public static let pstate = mcontext + 272
+    public static let reserved = mcontext + 288
+    /// sizeof(struct rt_sigframe), a multiple of 16.
+    public static let size = 128 + 4560
+    public static let fpsimdMagic: UInt32 = 0x4650_8001
+    public static let fpsimdSize: UInt32 = 528
+}
+
+/// Host signals that arrived for a guest handler, one bit per signal,
+/// set from the host handler and drained between executor runs.
+let hostPendingSignals = Atomic<UInt64>(0)
+nonisolated(unsafe) var hostAttentionSlot: UnsafeMutablePointer<UInt64>?
+
+/// si_code and (si_pid | si_uid << 32) of the last host instance of each
+/// signal; plain memory, written only by the handler (async-signal-safe).
+let hostSignalInfo: UnsafeMutablePointer<UInt64> = {
+    let p = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * 65)
+    p.initialize(repeating: 0, count: 2 * 65)
+    return p
+}()
+
+private let hostSignalHandler: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { sig, info, _ in
+    if let info = info, sig > 0 && sig <= 64 {
+        let raw = UnsafeRawPointer(info)
+        hostSignalInfo[2 * Int(sig)] = UInt64(UInt32(bitPattern: raw.load(fromByteOffset: 8, as: Int32.self)))
+        hostSignalInfo[2 * Int(sig) + 1] = raw.load(fromByteOffset: 16, as: UInt64.self)
+    }
+    hostPendingSignals.bitwiseOr(1 << UInt64(sig - 1), ordering: .relaxed)
+    hostAttentionSlot?.pointee |= Executor.attentionStop
+}
+
+/// Signals that terminate with a core dump by default; qemu reports these.
+let coreSignals: Set<Int32> = [Sig.SIGQUIT, Sig.SIGILL, Sig.SIGTRAP, Sig.SIGABRT, Sig.SIGBUS,
+                               Sig.SIGFPE, Sig.SIGSEGV, Sig.SIGXCPU, Sig.SIGXFSZ, Sig.SIGSYS]
+/// Default action ignore (and stop, which a user-mode emulator cannot do).
+let defaultIgnored: Set<Int32> = [Sig.SIGCHLD, Sig.SIGCONT, Sig.SIGURG, Sig.SIGWINCH,
+                                  Sig.SIGSTOP, Sig.SIGTSTP, Sig.SIGTTIN, Sig.SIGTTOU]
+
+/// Kills the emulator with `sig` so the parent sees the status a native
+/// arm64 process would have (128 + sig in a shell). No core file is
+/// written for the host process.
+public func dieBySignal(_ sig: Int32) -> Never {
+    var rl = rlimit(rlim_cur: 0, rlim_max: 0)
+    setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &rl)
+    signal(sig, SIG_DFL)
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, sig)
+    sigprocmask(SIG_UNBLOCK, &set, nil)
+    kill(getpid(), sig)
+    _exit(128 + sig)
+}
+
+extension LinuxProcess {
+    /// A signal raised by the current instruction (fault, undefined, brk).
+    /// As in the kernel's force_sig_fault, a blocked or ignored one is reset
+    /// to the default action.
+    func raiseSynchronous(_ sig: Int32, code: Int32, addr: UInt64) {
+        let bit = UInt64(1) << UInt64(sig - 1)
+        if blocked & bit != 0 || sigActions[Int(sig)].handler == 1 {
+            blocked &= ~bit
+            sigActions[Int(sig)].handler = 0
+        }
+        pending.insert(PendingSignal(sig: sig, code: code, addr: addr, synchronous: true), at: 0)
+    }
+
+    /// A signal sent by kill/tgkill to this process.
+    func queueSignal(_ sig: Int32, code: Int32) {
+        if pending.contains(where: { $0.sig == sig && !$0.synchronous }) { return }
+        let who = UInt64(UInt32(truncatingIfNeeded: pid)) | UInt64(getuid()) << 32
+        pending.append(PendingSignal(sig: sig, code: code, addr: who, synchronous: false))
+    }
+
+    /// Delivers every pending, unblocked signal: drops ignored ones, ends
+    /// the process for default-fatal ones, or enters the guest handler.
+    func deliverPending() {
+        drainHostSignals()
+        defer {
+            // rt_sigsuspend's temporary mask ends with the delivery.
+            if let saved = suspendSavedMask { blocked = saved; suspendSavedMask = nil }
+            syncHostSignals()
+        }
+        var i = 0
+        while i < pending.count && termination == nil {
+            let p = pending[i]
+            let bit = UInt64(1) << UInt64(p.sig - 1)
+            if blocked & bit != 0 && !p.synchronous { i += 1; continue }
+            pending.remove(at: i)
+            if options.strace {
+                Strace.emit(Strace.formatSignal(sig: p.sig, code: p.code, addr: p.addr, fault: p.synchronous))
+            }
+            let act = sigActions[Int(p.sig)]
+            switch act.handler {
+            case 0:
+                if defaultIgnored.contains(p.sig) { continue }
+                terminate(by: p.sig)
+            case 1:
+                continue
+            default:
+                if !enterHandler(p, act) { terminate(by: Sig.SIGSEGV) }
+                // The handler runs first; later signals wait for the next stop.
+                return
+            }
+        }
+    }
+
+    func terminate(by sig: Int32) {
+        if coreSignals.contains(sig) {
+            if sig == Sig.SIGILL, let (insn, pc) = undefinedInsn {
+                Strace.emit("swift-qemu-lite: undefined instruction 0x\(String(format8: insn)) at pc 0x\(String(pc, radix: 16))\n")
+            }
+            Strace.emit("qemu: uncaught target signal \(sig) (\(signalDescription(sig))) - core dumped\n")
+        }
+        termination = .signaled(sig)
+    }
+
+    // MARK: Frame
+
+    /// Builds the kernel's rt_sigframe on the guest stack (or the alternate
+    /// stack) and points the CPU at the handler. False when the frame cannot
+    /// be written (the kernel then forces SIGSEGV).
+    func enterHandler(_ p: PendingSignal, _ act: GuestSigaction) -> Bool {
+        var sp = cpu.sp
+        let onAlt = altStack.flags == 0 && altStack.size > 0 && sp > altStack.sp && sp <= altStack.sp + altStack.size
+        if act.flags & GuestSA.onstack != 0 && altStack.flags == 0 && altStack.size > 0 && !onAlt {
+            sp = altStack.sp + altStack.size
+        }
+        // struct frame_record {fp, lr} sits just above the frame, 16-aligned.
+        let record = (sp &- 16) & ~15
+        let frame = (record & ~15) &- UInt64(SigFrame.size)
+        var f = [UInt8](repeating: 0, count: SigFrame.size)
+        f.withUnsafeMutableBytes { b in
+            func u64(_ o: Int, _ v: UInt64) { b.storeBytes(of: v, toByteOffset: o, as: UInt64.self) }
+            func u32(_ o: Int, _ v: UInt32) { b.storeBytes(of: v, toByteOffset: o, as: UInt32.self) }
+            // siginfo
+            u32(0, UInt32(bitPattern: p.sig))
+            u32(8, UInt32(bitPattern: p.code))
+            u64(16, p.addr)
+            // ucontext: uc_stack, uc_sigmask
+            u64(SigFrame.ucStack, altStack.sp)
+            u32(SigFrame.ucStack + 8, altStack.size == 0 ? 2 : (onAlt ? 1 : UInt32(bitPattern: altStack.flags)))
+            u64(SigFrame.ucStack + 16, altStack.size)
+            u64(SigFrame.ucSigmask, suspendSavedMask ?? blocked)
+            // sigcontext
+            u64(SigFrame.faultAddress, p.synchronous ? p.addr : 0)
+            for r in 0..<31 { u64(SigFrame.regs + 8 * r, cpu.r[r]) }
+            u64(SigFrame.sp, cpu.sp)
+            u64(SigFrame.pc, cpu.pc)
+            u64(SigFrame.pstate, cpu.nzcv)
+            // fpsimd_context record, then the null terminator (already zero).
+            let fp = SigFrame.reserved
+            u32(fp, SigFrame.fpsimdMagic)
+            u32(fp + 4, SigFrame.fpsimdSize)
+            u32(fp + 8, UInt32(truncatingIfNeeded: cpu.r[Slot.fpsr]))
+            u32(fp + 12, UInt32(truncatingIfNeeded: cpu.r[Slot.fpcr]))
+            for v in 0..<32 {
+                u64(fp + 16 + 16 * v, cpu.vLow(v))
+                u64(fp + 24 + 16 * v, cpu.vHigh(v))
+            }
+        }
+        guard mem.write(frame, f), mem.writeU64(record, cpu.r[29]), mem.writeU64(record + 8, cpu.r[30]) else {
+            return false
+        }
+        var ret = act.restorer
+        if act.flags & GuestSA.restorer == 0 || ret == 0 {
+            guard let t = sigreturnTrampoline() else { return false }
+            ret = t
+        }
+        cpu.r[0] = UInt64(UInt32(bitPattern: p.sig))
+        cpu.r[1] = frame + UInt64(SigFrame.siginfo)
+        cpu.r[2] = frame + UInt64(SigFrame.uc)
+        cpu.r[29] = record
+        cpu.r[30] = ret
+        cpu.sp = frame
+        cpu.pc = act.handler
+        var newMask = blocked | act.mask
+        if act.flags & GuestSA.nodefer == 0 { newMask |= 1 << UInt64(p.sig - 1) }
+        blocked = newMask & ~unblockable
+        suspendSavedMask = nil
+        if act.flags & GuestSA.resethand != 0 { sigActions[Int(p.sig)] = GuestSigaction() }
+        return true
+    }
+
+    /// One page holding `mov x8, #139; svc #0` (rt_sigreturn), mapped on
+    /// first use: there is no vDSO to provide __kernel_rt_sigreturn.
+    func sigreturnTrampoline() -> UInt64? {
+        if trampoline != 0 { return trampoline }
+        guard let page = mem.findFree(AddressSpace.pageSize) else { return nil }
+        mem.mapFixed(page, AddressSpace.pageSize, prot: PROT_READ | PROT_EXEC, name: "[sigreturn]")
+        let code: [UInt32] = [0xD280_1168, 0xD400_0001]
+        code.withUnsafeBytes { mem.poke(page, $0) }
+        trampoline = page
+        return page
+    }
+
+    /// rt_sigreturn: restores everything the frame at sp holds.
+    func sysRtSigreturn(_ a: SysArgs) -> Int {
+        let frame = cpu.sp
+        guard let f = mem.read(frame, count: SigFrame.size) else {
+            raiseSynchronous(Sig.SIGSEGV, code: 0x80 /* SI_KERNEL */, addr: 0)
+            keepX0 = true
+            return 0
+        }
+        f.withUnsafeBytes { b in
+            func u64(_ o: Int) -> UInt64 { b.loadUnaligned(fromByteOffset: o, as: UInt64.self) }
+            func u32(_ o: Int) -> UInt32 { b.loadUnaligned(fromByteOffset: o, as: UInt32.self) }
+            for r in 0..<31 { cpu.r[r] = u64(SigFrame.regs + 8 * r) }
+            cpu.sp = u64(SigFrame.sp)
+            cpu.pc = u64(SigFrame.pc)
+            cpu.nzcv = u64(SigFrame.pstate)
+            blocked = u64(SigFrame.ucSigmask) & ~unblockable
+            // Walk the records in __reserved for the FPSIMD state.
+            var o = SigFrame.reserved
+            while o + 8 <= SigFrame.size {
+                let magic = u32(o), size = Int(u32(o + 4))
+                if magic == 0 || size < 8 { break }
+                if magic == SigFrame.fpsimdMagic && o + 528 <= SigFrame.size {
+                    cpu.r[Slot.fpsr] = UInt64(u32(o + 8))
+                    cpu.r[Slot.fpcr] = UInt64(u32(o + 12))
+                    for v in 0..<32 { cpu.setV(v, low: u64(o + 16 + 16 * v), high: u64(o + 24 + 16 * v)) }
+                }
+                o += size
+            }
+        }
+        syncHostSignals()
+        keepX0 = true
+        return Int(Int64(bitPattern: cpu.r[0]))
+    }
+
+    /// SIGKILL and SIGSTOP cannot be blocked.
+    var unblockable: UInt64 { (1 << UInt64(Sig.SIGKILL - 1)) | (1 << UInt64(Sig.SIGSTOP - 1)) }
+
+    /// Makes the host's handling of each asynchronous signal follow the
+    /// guest's: ignored stays ignored (so a write to a closed pipe gives
+    /// EPIPE), a guest handler or a blocked signal is caught and queued for
+    /// the guest, and an unblocked default one keeps the host default, which
+    /// ends (or stops) the emulator as it would the native process.
+    func syncHostSignals() {
+        for sig in Int32(1)...31 {
+            // Faults of the emulator itself must never reach a guest handler.
+            if [Sig.SIGSEGV, Sig.SIGBUS, Sig.SIGILL, Sig.SIGFPE, Sig.SIGTRAP, Sig.SIGKILL, Sig.SIGSTOP].contains(sig) { continue }
+            let act = sigActions[Int(sig)]
+            let isBlocked = blocked & (1 << UInt64(sig - 1)) != 0
+            let want: HostDisposition
+            switch act.handler {
+            case 1: want = .ignore
+            case 0: want = isBlocked ? .catchRestart : .fallback
+            default: want = act.flags & GuestSA.restart != 0 ? .catchRestart : .catchInterrupt
+            }
+            if hostDispositions[Int(sig)] == want { continue }
+            hostDispositions[Int(sig)] = want
+            switch want {
+            case .fallback: signal(sig, SIG_DFL)
+            case .ignore: signal(sig, SIG_IGN)
+            case .catchRestart, .catchInterrupt:
+                hostAttentionSlot = cpu.r + Slot.attention
+                var sa = sigaction()
+                sa.__sigaction_handler.sa_sigaction = hostSignalHandler
+                sa.sa_flags = SA_SIGINFO | (want == .catchRestart ? SA_RESTART : 0)
+                sigemptyset(&sa.sa_mask)
+                sigaction(sig, &sa, nil)
+            }
+        }
+    }
+
+    /// Moves host signals caught for the guest into the pending queue.
+    func drainHostSignals() {
+        let host = hostPendingSignals.exchange(0, ordering: .relaxed)
+        if host == 0 { return }
+        for s in 1...Int32(Sig.count) where host & (1 << UInt64(s - 1)) != 0 {
+            // The host's siginfo (si_code, si_pid, si_uid) has the same layout.
+            let code = Int32(bitPattern: UInt32(truncatingIfNeeded: hostSignalInfo[2 * Int(s)]))
+            if pending.contains(where: { $0.sig == s && !$0.synchronous }) { continue }
+            pending.append(PendingSignal(sig: s, code: code, addr: hostSignalInfo[2 * Int(s) + 1], synchronous: false))
+        }
+    }
+
+    /// True when a pending signal would be delivered now.
+    var hasDeliverable: Bool {
+        drainHostSignals()
+        return pending.contains { $0.synchronous || blocked & (1 << UInt64($0.sig - 1)) == 0 }
+    }
+
+    /// Sleeps until a host signal is caught for the guest, or `timeout`
+    /// (a host timespec pointer, 0 for none) expires; false on timeout.
+    func waitForHostSignal(timeout: Int) -> Bool {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        let r = withUnsafeMutablePointer(to: &empty) { HostSyscall.call(HostNR.ppoll, 0, 0, timeout, Int(bitPattern: $0), 8) }
+        return r == -Errno.EINTR
+    }
+}
+
+enum HostDisposition: Equatable {
+    case fallback, ignore, catchRestart, catchInterrupt
+}
+
+extension String {
+    /// Eight hex digits, as qemu prints instruction words.
+    init(format8 v: UInt32) {
+        let s = String(v, radix: 16)
+        self = String(repeating: "0", count: 8 - s.count) + s
+    }
+}

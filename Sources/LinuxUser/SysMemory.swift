@@ -1,0 +1,152 @@
+import Glibc
+import GuestMemory
+
+// MARK: - brk, mmap, munmap, mprotect, mremap, madvise over the region map
+
+/// mmap flag bits (asm-generic/mman-common.h, linux/mman.h); x86_64 has the same values.
+public enum GuestMap {
+    public static let shared = 0x01, privateMap = 0x02, sharedValidate = 0x03, type = 0x0f
+    public static let fixed = 0x10, anonymous = 0x20, fixedNoreplace = 0x100000
+}
+
+private let pageMask = AddressSpace.pageMask
+@inline(__always) private func roundUp(_ a: UInt64) -> UInt64 { (a &+ pageMask) & ~pageMask }
+
+extension LinuxProcess {
+    /// brk: the break moves within [brkStart, ...); pages are mapped and
+    /// unmapped through the region map. On failure, and for addresses below
+    /// the start, the current break is returned, as Linux does.
+    func sysBrk(_ a: SysArgs) -> Int {
+        let req = a[0]
+        if req < brkStart { return Int(brkCurrent) }
+        let oldEnd = roundUp(brkCurrent), newEnd = roundUp(req)
+        if newEnd > oldEnd {
+            guard newEnd <= mem.size, mem.isFree(oldEnd, newEnd - oldEnd) else {
+                return Int(brkCurrent)
+            }
+            mem.noteStore(oldEnd, newEnd - oldEnd)
+            mem.mapFixed(oldEnd, newEnd - oldEnd, prot: PROT_READ | PROT_WRITE, name: "[heap]")
+        } else if newEnd < oldEnd {
+            mem.unmap(newEnd, oldEnd - newEnd)
+        }
+        brkCurrent = req
+        return Int(req)
+    }
+
+    func sysMmap(_ a: SysArgs) -> Int {
+        let hint = a[0], len = a[1], prot = Int32(truncatingIfNeeded: a[2]), flags = a.i32(3)
+        let fd = a.i32(4), off = a[5]
+        guard len != 0, off & pageMask == 0 else { return -Errno.EINVAL }
+        let type = flags & GuestMap.type
+        guard type == GuestMap.shared || type == GuestMap.privateMap || type == GuestMap.sharedValidate else {
+            return -Errno.EINVAL
+        }
+        let mlen = roundUp(len)
+        guard mlen != 0, mlen < mem.size else { return -Errno.ENOMEM }
+        let anonymous = flags & GuestMap.anonymous != 0
+        var fileSize: Int64 = 0
+        var name = ""
+        if !anonymous {
+            var st = stat()
+            guard fstat(Int32(fd), &st) == 0 else { return -Errno.EBADF }
+            if st.st_mode & S_IFMT == S_IFDIR { return -Errno.ENODEV }
+            fileSize = Int64(st.st_size)
+            name = fdPath(Int32(fd))
+        }
+        var addr: UInt64
+        if flags & (GuestMap.fixed | GuestMap.fixedNoreplace) != 0 {
+            guard hint & pageMask == 0 else { return -Errno.EINVAL }
+            guard hint &+ mlen <= mem.size, hint &+ mlen > hint else { return -Errno.ENOMEM }
+            if flags & GuestMap.fixed == 0 && !mem.isFree(hint, mlen) { return -Errno.EEXIST }
+            addr = hint
+        } else {
+            guard let found = mem.findFree(mlen, hint: hint & ~pageMask) else { return -Errno.ENOMEM }
+            addr = found
+        }
+        mem.noteStore(addr, mlen)
+        mem.mapFixed(addr, mlen, prot: prot, name: name, offset: off)
+        if !anonymous && Int64(off) < fileSize {
+            // A private copy of the file: read it into the pages (the host
+            // side of guest memory is always writable). Past EOF stays zero.
+            var done = 0
+            let want = Int(min(UInt64(fileSize) - off, len))
+            while done < want {
+                let n = pread(Int32(fd), mem.host(addr) + done, want - done, off_t(off) + off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                done += n
+            }
+        }
+        return Int(addr)
+    }
+
+    func sysMunmap(_ a: SysArgs) -> Int {
+        let addr = a[0], len = a[1]
+        guard addr & pageMask == 0, len != 0, addr &+ roundUp(len) <= mem.size else { return -Errno.EINVAL }
+        mem.unmap(addr, roundUp(len))
+        return 0
+    }
+
+    func sysMprotect(_ a: SysArgs) -> Int {
+        let addr = a[0], len = roundUp(a[1])
+        guard addr & pageMask == 0 else { return -Errno.EINVAL }
+        if len == 0 { return 0 }
+        return mem.protect(addr, len, prot: Int32(truncatingIfNeeded: a[2]) & 7) ? 0 : -Errno.ENOMEM
+    }
+
+    func sysMremap(_ a: SysArgs) -> Int {
+        let old = a[0], oldLen = roundUp(a[1]), newLen = roundUp(a[2]), flags = a.i32(3), newAddr = a[4]
+        let mayMove = flags & 1 != 0, fixed = flags & 2 != 0
+        guard old & pageMask == 0, newLen != 0, !fixed || mayMove else { return -Errno.EINVAL }
+        guard oldLen != 0, let region = mem.region(containing: old), mem.checkRange(old, oldLen, PagePerm.mapped) else {
+            return -Errno.EFAULT
+        }
+        if !fixed {
+            if newLen <= oldLen {
+                if newLen < oldLen { mem.unmap(old + newLen, oldLen - newLen) }
+                return Int(old)
+            }
+            if mem.isFree(old + oldLen, newLen - oldLen) {
+                mem.mapFixed(old + oldLen, newLen - oldLen, prot: region.prot, name: region.name,
+                             offset: region.offset + (old + oldLen - region.start))
+                return Int(old)
+            }
+            guard mayMove else { return -Errno.ENOMEM }
+        }
+        var dest: UInt64
+        if fixed {
+            guard newAddr & pageMask == 0, newAddr &+ newLen <= mem.size else { return -Errno.EINVAL }
+            if newAddr < old + oldLen && old < newAddr + newLen { return -Errno.EINVAL }
+            dest = newAddr
+        } else {
+            guard let d = mem.findFree(newLen) else { return -Errno.ENOMEM }
+            dest = d
+        }
+        let keep = min(oldLen, newLen)
+        mem.noteStore(dest, newLen)
+        mem.mapFixed(dest, newLen, prot: region.prot, name: region.name, offset: region.offset + (old - region.start))
+        mem.host(dest).copyMemory(from: mem.host(old), byteCount: Int(keep))
+        mem.unmap(old, oldLen)
+        return Int(dest)
+    }
+
+    /// MADV_DONTNEED on private memory makes it read back as zero; the other
+    /// advice values only hint, so they are accepted.
+    func sysMadvise(_ a: SysArgs) -> Int {
+        let addr = a[0], len = roundUp(a[1]), advice = a.i32(2)
+        guard addr & pageMask == 0 else { return -Errno.EINVAL }
+        if len == 0 { return 0 }
+        guard mem.checkRange(addr, len, PagePerm.mapped) else { return -Errno.ENOMEM }
+        if advice == 4 /* MADV_DONTNEED */ {
+            mem.noteStore(addr, len)
+            madvise(mem.host(addr), Int(len), MADV_DONTNEED)
+        }
+        return 0
+    }
+
+    func fdPath(_ fd: Int32) -> String {
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/fd/\(fd)", &buf, Int(PATH_MAX))
+        return n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+    }
+}

@@ -1,0 +1,101 @@
+import AArch64
+import Glibc
+import GuestMemory
+
+// MARK: - /proc files that must describe the guest, not the emulator
+//
+// /proc/self/maps is made from the guest's region map and /proc/cpuinfo
+// from `Features`, so both say what the guest really has. Their contents
+// are generated at open time into a memfd, which the guest then reads,
+// seeks and closes like any file.
+
+/// arm64 HWCAP bit names in bit order (arch/arm64/kernel/cpuinfo.c).
+let hwcapNames = ["fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32", "atomics", "fphp",
+                  "asimdhp", "cpuid", "asimdrdm", "jscvt", "fcma", "lrcpc", "dcpop", "sha3", "sm3", "sm4",
+                  "asimddp", "sha512", "sve", "asimdfhm", "dit", "uscat", "ilrcpc", "flagm", "ssbs", "sb",
+                  "paca", "pacg"]
+let hwcap2Names = ["dcpodp", "sve2", "sveaes", "svepmull", "svebitperm", "svesha3", "svesm4", "flagm2",
+                   "frint", "svei8mm", "svef32mm", "svef64mm", "svebf16", "i8mm", "bf16", "dgh", "rng", "bti"]
+
+extension LinuxProcess {
+    /// Contents of a /proc file generated for the guest, or nil to use the host's.
+    func syntheticProcFile(_ path: String) -> [UInt8]? {
+        let selfNames = ["/proc/self/", "/proc/thread-self/", "/proc/\(pid)/", "/proc/\(pid)/task/\(pid)/"]
+        for prefix in selfNames where path.hasPrefix(prefix) {
+            if path.dropFirst(prefix.count) == "maps" { return Array(procMaps().utf8) }
+        }
+        if path == "/proc/cpuinfo" { return Array(procCpuinfo().utf8) }
+        return nil
+    }
+
+    /// The guest's mappings in the kernel's format (fs/proc/task_mmu.c).
+    public func procMaps() -> String {
+        var out = ""
+        for r in mem.regions {
+            func hex(_ v: UInt64, _ w: Int) -> String {
+                let s = String(v, radix: 16)
+                return String(repeating: "0", count: max(0, w - s.count)) + s
+            }
+            var dev = "00:00", ino: UInt64 = 0
+            if r.name.hasPrefix("/") {
+                var st = stat()
+                if stat(r.name, &st) == 0 {
+                    // glibc's gnu_dev_major/gnu_dev_minor encoding of dev_t.
+                    let d = UInt64(st.st_dev)
+                    let major = ((d >> 8) & 0xfff) | ((d >> 32) & ~0xfff), minor = (d & 0xff) | ((d >> 12) & ~0xff)
+                    dev = hex(major, 2) + ":" + hex(minor, 2)
+                    ino = UInt64(st.st_ino)
+                }
+            }
+            let perms = (r.prot & PROT_READ != 0 ? "r" : "-") + (r.prot & PROT_WRITE != 0 ? "w" : "-")
+                + (r.prot & PROT_EXEC != 0 ? "x" : "-") + "p"
+            var line = "\(hex(r.start, 8))-\(hex(r.end, 8)) \(perms) \(hex(r.offset, 8)) \(dev) \(ino) "
+            if !r.name.isEmpty {
+                line = String(line.dropLast())
+                let width = 25 + 8 * 6 - 1
+                if line.count < width { line += String(repeating: " ", count: width - line.count) }
+                line += " " + r.name
+            }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    /// /proc/cpuinfo as arm64 Linux prints it, one block per host CPU.
+    public func procCpuinfo() -> String {
+        var features: [String] = []
+        for (i, n) in hwcapNames.enumerated() where Features.hwcap & (1 << UInt64(i)) != 0 { features.append(n) }
+        for (i, n) in hwcap2Names.enumerated() where Features.hwcap2 & (1 << UInt64(i)) != 0 { features.append(n) }
+        let midr = Features.midr
+        func h(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+        let part = String((midr >> 4) & 0xfff, radix: 16)
+        var out = ""
+        for cpu in 0..<max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) {
+            out += "processor\t: \(cpu)\n"
+            out += "BogoMIPS\t: 50.00\n"
+            out += "Features\t: " + features.joined(separator: " ") + "\n"
+            out += "CPU implementer\t: 0x" + String(repeating: "0", count: max(0, 2 - String(midr >> 24, radix: 16).count)) + String(midr >> 24, radix: 16) + "\n"
+            out += "CPU architecture: 8\n"
+            out += "CPU variant\t: \(h((midr >> 20) & 0xf))\n"
+            out += "CPU part\t: 0x" + String(repeating: "0", count: max(0, 3 - part.count)) + part + "\n"
+            out += "CPU revision\t: \(midr & 0xf)\n\n"
+        }
+        return out
+    }
+
+    /// Opens generated contents as a sealed-off memfd positioned at 0.
+    func openSynthetic(_ bytes: [UInt8], cloexec: Bool) -> Int {
+        let fd = "swift-qemu-lite-proc".withCString {
+            HostSyscall.call(HostNR.memfd_create, Int(bitPattern: $0), cloexec ? 1 : 0)
+        }
+        if fd < 0 { return fd }
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { Glibc.write(Int32(fd), $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            off += n
+        }
+        lseek(Int32(fd), 0, SEEK_SET)
+        return fd
+    }
+}

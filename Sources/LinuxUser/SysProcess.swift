@@ -1,0 +1,180 @@
+import Glibc
+import GuestMemory
+
+// MARK: - Process identity, limits, exit, futex
+
+extension LinuxProcess {
+    func sysExit(_ a: SysArgs) -> Int {
+        termination = .exited(Int32(a[0] & 0xff))
+        return 0
+    }
+
+    func sysSetTidAddress(_ a: SysArgs) -> Int {
+        clearChildTid = a[0]
+        return pid
+    }
+
+    /// struct utsname is six 65-byte strings on both; only the machine differs.
+    func sysUname(_ a: SysArgs) -> Int {
+        var u = utsname()
+        guard uname(&u) == 0 else { return -xlatErrno(errno) }
+        withUnsafeMutableBytes(of: &u.machine) { m in
+            m.initializeMemory(as: UInt8.self, repeating: 0)
+            for (i, c) in "aarch64".utf8.enumerated() { m[i] = c }
+        }
+        return put(a[0], u) ? 0 : -Errno.EFAULT
+    }
+
+    /// prlimit64(pid, resource, new, old): struct rlimit64 and the resource
+    /// numbers are the same. Limits on address space, data and stack are
+    /// not applied to the host, where they would constrain the emulator.
+    func sysPrlimit(_ a: SysArgs) -> Int {
+        let pidArg = a.i32(0), res = a.i32(1)
+        if pidArg != 0 && pidArg != pid { return -Errno.EPERM }
+        var old = rlimit(), new = rlimit()
+        guard getrlimit(__rlimit_resource_t(UInt32(truncatingIfNeeded: res)), &old) == 0 else { return -xlatErrno(errno) }
+        if a[2] != 0 {
+            guard let b = mem.read(a[2], count: 16) else { return -Errno.EFAULT }
+            b.withUnsafeBytes {
+                new.rlim_cur = rlim_t($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+                new.rlim_max = rlim_t($0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            }
+            if ![2, 3, 9].contains(res) {
+                if setrlimit(__rlimit_resource_t(UInt32(truncatingIfNeeded: res)), &new) != 0 { return -xlatErrno(errno) }
+            }
+        }
+        if a[3] != 0 {
+            guard put(a[3], (UInt64(old.rlim_cur), UInt64(old.rlim_max))) else { return -Errno.EFAULT }
+        }
+        return 0
+    }
+
+    /// struct rusage (144 bytes), struct sysinfo (112) and struct tms (32)
+    /// are made of longs on both architectures.
+    func sysGetrusage(_ a: SysArgs) -> Int {
+        guard let p = outBuf(a[1], 144) else { return -Errno.EFAULT }
+        return HostSyscall.call(HostNR.getrusage, a.i32(0), Int(bitPattern: p))
+    }
+
+    func sysSysinfo(_ a: SysArgs) -> Int {
+        guard let p = outBuf(a[0], 112) else { return -Errno.EFAULT }
+        return HostSyscall.call(HostNR.sysinfo, Int(bitPattern: p))
+    }
+
+    func sysTimes(_ a: SysArgs) -> Int {
+        if a[0] == 0 { return HostSyscall.call(HostNR.times, 0) }
+        guard let p = outBuf(a[0], 32) else { return -Errno.EFAULT }
+        return HostSyscall.call(HostNR.times, Int(bitPattern: p))
+    }
+
+    func sysGetres(_ a: SysArgs, gid: Bool) -> Int {
+        let ids: [UInt32] = gid ? [getgid(), getegid(), getegid()] : [getuid(), geteuid(), geteuid()]
+        for i in 0..<3 where !mem.writeU32(a[i], ids[i]) { return -Errno.EFAULT }
+        return 0
+    }
+
+    func sysGetgroups(_ a: SysArgs) -> Int {
+        let n = a.i32(0)
+        guard n >= 0 else { return -Errno.EINVAL }
+        if n == 0 { return Int(getgroups(0, nil)) }
+        guard let p = outBuf(a[1], n * 4) else { return -Errno.EFAULT }
+        let r = getgroups(Int32(n), p.assumingMemoryBound(to: gid_t.self))
+        return r < 0 ? -xlatErrno(errno) : Int(r)
+    }
+
+    func sysPrctl(_ a: SysArgs) -> Int {
+        switch a.i32(0) {
+        case 15: // PR_SET_NAME
+            guard let name = mem.readCStringBytes(a[1], max: 4096) else { return -Errno.EFAULT }
+            threadName = Array(name.prefix(15))
+            return 0
+        case 16: // PR_GET_NAME
+            var out = threadName
+            out += [UInt8](repeating: 0, count: 16 - out.count)
+            return mem.write(a[1], out) ? 0 : -Errno.EFAULT
+        default:
+            return -Errno.EINVAL
+        }
+    }
+
+    func sysSchedGetaffinity(_ a: SysArgs) -> Int {
+        let size = a.int(1)
+        guard size > 0 else { return -Errno.EINVAL }
+        guard let p = outBuf(a[2], size) else { return -Errno.EFAULT }
+        return HostSyscall.call(HostNR.sched_getaffinity, 0, size, Int(bitPattern: p))
+    }
+
+    func sysGetrandom(_ a: SysArgs) -> Int {
+        guard let p = outBuf(a[0], a.int(1)) else { return -Errno.EFAULT }
+        return HostSyscall.call(HostNR.getrandom, Int(bitPattern: p), a.int(1), a.i32(2))
+    }
+
+    func sysWait4(_ a: SysArgs) -> Int {
+        var status = 0, ru = 0
+        if a[1] != 0 { guard let p = outBuf(a[1], 4) else { return -Errno.EFAULT }; status = Int(bitPattern: p) }
+        if a[3] != 0 { guard let p = outBuf(a[3], 144) else { return -Errno.EFAULT }; ru = Int(bitPattern: p) }
+        return HostSyscall.call(HostNR.wait4, a.i32(0), status, a.i32(2), ru)
+    }
+
+    /// futex on the guest word through the host futex: with one thread a
+    /// WAIT on an unchanged value sleeps until its timeout, as on Linux, and
+    /// a changed value gives -EAGAIN; WAKE finds nobody and returns 0.
+    func sysFutex(_ a: SysArgs) -> Int {
+        let op = a.i32(1), cmd = op & 0x7f
+        guard a[0] & 3 == 0 else { return -Errno.EINVAL }
+        guard let uaddr = outBuf(a[0], 4) else { return -Errno.EFAULT }
+        switch cmd {
+        case 0, 9: // FUTEX_WAIT, FUTEX_WAIT_BITSET
+            var ts = 0
+            if a[3] != 0 { guard let p = inBuf(a[3], 16) else { return -Errno.EFAULT }; ts = Int(bitPattern: p) }
+            return HostSyscall.call(HostNR.futex, Int(bitPattern: uaddr), op, a.i32(2), ts, 0, a.i32(5))
+        case 1, 10: // FUTEX_WAKE, FUTEX_WAKE_BITSET
+            return HostSyscall.call(HostNR.futex, Int(bitPattern: uaddr), op, a.i32(2), 0, 0, a.i32(5))
+        case 3, 4, 5: // FUTEX_REQUEUE, FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP: arg 3 is a count
+            guard let uaddr2 = outBuf(a[4], 4) else { return -Errno.EFAULT }
+            return HostSyscall.call(HostNR.futex, Int(bitPattern: uaddr), op, a.i32(2), a.i32(3), Int(bitPattern: uaddr2), a.i32(5))
+        default:
+            return -Errno.ENOSYS
+        }
+    }
+}
+
+// MARK: - Time (struct timespec and timeval are two longs on both; clock ids match)
+
+extension LinuxProcess {
+    func sysClockGettime(_ a: SysArgs) -> Int {
+        var ts = timespec()
+        let r = withUnsafeMutablePointer(to: &ts) { HostSyscall.call(HostNR.clock_gettime, a.i32(0), Int(bitPattern: $0)) }
+        if r < 0 { return r }
+        return put(a[1], (Int64(ts.tv_sec), Int64(ts.tv_nsec))) ? 0 : -Errno.EFAULT
+    }
+
+    func sysClockGetres(_ a: SysArgs) -> Int {
+        var ts = timespec()
+        let r = withUnsafeMutablePointer(to: &ts) { HostSyscall.call(HostNR.clock_getres, a.i32(0), Int(bitPattern: $0)) }
+        if r < 0 || a[1] == 0 { return r }
+        return put(a[1], (Int64(ts.tv_sec), Int64(ts.tv_nsec))) ? 0 : -Errno.EFAULT
+    }
+
+    func sysGettimeofday(_ a: SysArgs) -> Int {
+        var tv = timeval()
+        gettimeofday(&tv, nil)
+        if a[0] != 0 && !put(a[0], (Int64(tv.tv_sec), Int64(tv.tv_usec))) { return -Errno.EFAULT }
+        if a[1] != 0 && !put(a[1], (Int32(0), Int32(0))) { return -Errno.EFAULT }
+        return 0
+    }
+
+    func sysNanosleep(_ a: SysArgs) -> Int {
+        guard let req = inBuf(a[0], 16) else { return -Errno.EFAULT }
+        var rem = 0
+        if a[1] != 0 { guard let p = outBuf(a[1], 16) else { return -Errno.EFAULT }; rem = Int(bitPattern: p) }
+        return HostSyscall.call(HostNR.nanosleep, Int(bitPattern: req), rem)
+    }
+
+    func sysClockNanosleep(_ a: SysArgs) -> Int {
+        guard let req = inBuf(a[2], 16) else { return -Errno.EFAULT }
+        var rem = 0
+        if a[3] != 0 { guard let p = outBuf(a[3], 16) else { return -Errno.EFAULT }; rem = Int(bitPattern: p) }
+        return HostSyscall.call(HostNR.clock_nanosleep, a.i32(0), a.i32(1), Int(bitPattern: req), rem)
+    }
+}

@@ -1,0 +1,53 @@
+/// Renders docs/syscalls.md from the syscall table, so the document and the
+/// table cannot drift apart (a test compares them).
+public func syscallsMarkdown() -> String {
+    var s = """
+    # Syscalls of the Linux layer
+
+    <!-- Generated from Sources/LinuxUser/Syscalls.swift by syscallsMarkdown(); \
+    regenerate with `UPDATE_SYSCALL_DOC=1 swift test --filter LinuxUserTests.DocTests`. -->
+
+    Guest syscalls arrive as SVC #0 with the arm64 number in x8 and arguments in
+    x0..x5; the result, or a negative errno, goes back in x0. Numbers come from
+    asm-generic/unistd.h. Every call has one row in `syscallTable`: number, name,
+    argument formats for `-strace` (in qemu-aarch64's style), and handler.
+
+    Conventions:
+    - Guest fds are host fds; buffers are checked page by page and then passed to
+      the host in place. A pointer the guest may not access gives -EFAULT.
+    - Structs with a different arm64 layout (struct stat, struct sigaction,
+      the signal frame) are written field by field; those that are identical on
+      arm64 and x86_64 (statx, statfs, termios, winsize, pollfd, iovec, rusage,
+      sysinfo, tms, utsname, rlimit, flock, linux_dirent64) are passed through.
+    - open flags are translated through `openFlagTable` (O_DIRECTORY, O_NOFOLLOW,
+      O_DIRECT and O_LARGEFILE differ); errno numbers are the same (asm-generic).
+    - Any number not in the table returns -ENOSYS (38); `-strace` shows it as
+      `Unknown syscall N`, as qemu does. rseq (293) is deliberately absent: glibc
+      copes with -ENOSYS.
+
+
+    | nr | name | notes |
+    |---:|------|-------|
+
+    """
+    for row in syscallTable {
+        s += "| \(row.nr) | \(row.name) | \(row.note) |\n"
+    }
+    s += """
+
+    ## Partial
+
+    - Single-threaded: clone, execve, fork and vfork are not in the table yet
+      (-ENOSYS); futex works on the one thread's words through the host futex.
+    - mmap of files copies the contents; MAP_SHARED file writes are not written back.
+    - Signals: dispositions, masks, sigaltstack and delivery to guest handlers
+      with the kernel's rt_sigframe (siginfo, ucontext, FPSIMD record). Host
+      signals reach a guest handler between executor runs. Stop signals are
+      treated as ignored. A default-fatal signal ends the run with
+      `.signaled(sig)`; the caller then uses `dieBySignal`.
+    - prlimit64 reads limits from the host; new limits for RLIMIT_DATA,
+      RLIMIT_STACK and RLIMIT_AS are accepted but not applied to the emulator.
+
+    """
+    return s
+}

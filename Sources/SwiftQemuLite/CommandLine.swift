@@ -1,0 +1,285 @@
+/// The command line of swift-qemu-lite, compatible with qemu-aarch64's:
+/// `swift-qemu-lite [options] PROGRAM [ARGS...]`. Options stop at the first
+/// argument that does not start with '-' (or after "--"); "--opt" is the
+/// same as "-opt". Environment variables (QEMU_*) are read first, so the
+/// command line overrides them.
+public enum CommandLineOptions {
+    public static let toolName = "swift-qemu-lite"
+    public static let version = "0.1.0"
+
+    /// What the command line asks for.
+    public enum Action: Equatable {
+        case run(Settings)
+        case help
+        case version
+        case listCPUs
+    }
+
+    /// A parsed command line that runs a program.
+    public struct Settings: Equatable {
+        public var programPath: String
+        public var argv: [String]
+        public var environment: [String]
+        public var sysroot: String?
+        public var strace = false
+        public var stackSize: UInt64 = 8 << 20
+        public var randomSeed: UInt64?
+        /// Print the guest instruction count to stderr after the run
+        /// (-icount-report / SWIFT_QEMU_LITE_STATS).
+        public var reportInstructions = false
+
+        public var emulatorConfig: EmulatorConfig {
+            EmulatorConfig(programPath: programPath, argv: argv, environment: environment, sysroot: sysroot,
+                           strace: strace, stackSize: stackSize, randomSeed: randomSeed)
+        }
+    }
+
+    /// A command line that cannot be run; the description is one line.
+    public enum ParseError: Error, Equatable, CustomStringConvertible {
+        case unknownOption(String)
+        case missingArgument(String)
+        case noProgram
+        case badValue(option: String, value: String, reason: String)
+        case unsupported(option: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .unknownOption(let o): return "unknown option '\(o)'"
+            case .missingArgument(let o): return "missing argument for option '\(o)'"
+            case .noProgram: return "no user program specified"
+            case .badValue(let o, let v, let why): return "invalid value '\(v)' for option '\(o)': \(why)"
+            case .unsupported(let o, let why): return "option '-\(o)' is not supported: \(why)"
+            }
+        }
+    }
+
+    /// One option: its name, whether it takes a value, its environment
+    /// variable, and what it does to the settings.
+    struct Option {
+        let name: String
+        let hasArg: Bool
+        let env: String?
+        let apply: (inout Partial, String) throws -> Void
+    }
+
+    /// Settings before the program is known.
+    struct Partial {
+        var help = false
+        var version = false
+        var listCPUs = false
+        /// -E and -U in the order given: ("NAME=value", true) or ("NAME", false).
+        var envChanges: [(String, Bool)] = []
+        var argv0: String?
+        var sysroot: String?
+        var strace = false
+        var stackSize: UInt64 = 8 << 20
+        var randomSeed: UInt64?
+        var reportInstructions = false
+    }
+
+    static let options: [Option] = [
+        Option(name: "h", hasArg: false, env: nil) { p, _ in p.help = true },
+        Option(name: "help", hasArg: false, env: nil) { p, _ in p.help = true },
+        Option(name: "version", hasArg: false, env: nil) { p, _ in p.version = true },
+        Option(name: "L", hasArg: true, env: "QEMU_LD_PREFIX") { p, v in p.sysroot = v },
+        Option(name: "s", hasArg: true, env: "QEMU_STACK_SIZE") { p, v in
+            guard let n = parseSize(v), n >= 64 << 10, n <= 1 << 30 else {
+                throw ParseError.badValue(option: "s", value: v, reason: "expected a size from 64k to 1G")
+            }
+            p.stackSize = n
+        },
+        Option(name: "cpu", hasArg: true, env: "QEMU_CPU") { p, v in
+            switch v {
+            case "help": p.listCPUs = true
+            case "max": break
+            default:
+                throw ParseError.badValue(option: "cpu", value: v,
+                                          reason: "the only CPU model is 'max' (the features this emulator implements)")
+            }
+        },
+        Option(name: "E", hasArg: true, env: "QEMU_SET_ENV") { p, v in
+            for item in v.split(separator: ",", omittingEmptySubsequences: true) {
+                guard item.contains("=") else {
+                    throw ParseError.badValue(option: "E", value: v, reason: "expected var=value")
+                }
+                p.envChanges.append((String(item), true))
+            }
+        },
+        Option(name: "U", hasArg: true, env: "QEMU_UNSET_ENV") { p, v in
+            for item in v.split(separator: ",", omittingEmptySubsequences: true) {
+                p.envChanges.append((String(item), false))
+            }
+        },
+        Option(name: "0", hasArg: true, env: "QEMU_ARGV0") { p, v in p.argv0 = v },
+        Option(name: "strace", hasArg: false, env: "QEMU_STRACE") { p, _ in p.strace = true },
+        Option(name: "seed", hasArg: true, env: "QEMU_RAND_SEED") { p, v in
+            guard let n = parseInteger(v) else {
+                throw ParseError.badValue(option: "seed", value: v, reason: "expected a number")
+            }
+            p.randomSeed = n
+        },
+        Option(name: "p", hasArg: true, env: "QEMU_PAGESIZE") { _, v in
+            guard parseSize(v) == 4096 else {
+                throw ParseError.badValue(option: "p", value: v, reason: "the page size is 4096")
+            }
+        },
+        // Same results with or without; there are no translation blocks to
+        // split.
+        Option(name: "singlestep", hasArg: false, env: nil) { _, _ in },
+        Option(name: "one-insn-per-tb", hasArg: false, env: nil) { _, _ in },
+        // The log file only matters with -d, which is refused below.
+        Option(name: "D", hasArg: true, env: nil) { _, _ in },
+        Option(name: "icount-report", hasArg: false, env: nil) { p, _ in p.reportInstructions = true },
+        unsupported("d", arg: true, "there is no debug logging; use -strace for syscalls"),
+        unsupported("dfilter", arg: true, "there is no debug logging"),
+        unsupported("g", arg: true, "there is no gdb stub"),
+        unsupported("B", arg: true, "the guest address space is laid out by the emulator"),
+        unsupported("R", arg: true, "the guest address space has a fixed size"),
+        unsupported("r", arg: true, "the uname release cannot be changed"),
+        unsupported("trace", arg: true, "there are no trace events"),
+        unsupported("plugin", arg: true, "there are no plugins"),
+    ]
+
+    static func unsupported(_ name: String, arg: Bool, _ why: String) -> Option {
+        Option(name: name, hasArg: arg, env: nil) { _, _ in throw ParseError.unsupported(option: name, reason: why) }
+    }
+
+    /// Parses `arguments` (without the tool's own name) in the host
+    /// `environment` ("NAME=value" strings, in order).
+    public static func parse(_ arguments: [String], environment: [String]) throws -> Action {
+        var p = Partial()
+        let env = lookupTable(environment)
+        for o in options {
+            if let name = o.env, let v = env[name] { try o.apply(&p, v) }
+        }
+        if let v = env["SWIFT_QEMU_LITE_STATS"], !v.isEmpty, v != "0" { p.reportInstructions = true }
+
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            guard a.hasPrefix("-") else { break }
+            i += 1
+            var name = String(a.dropFirst())
+            if name == "-" { break }
+            if name.hasPrefix("-") { name.removeFirst() }
+            guard let o = options.first(where: { $0.name == name }) else { throw ParseError.unknownOption(name) }
+            var value = ""
+            if o.hasArg {
+                guard i < arguments.count else { throw ParseError.missingArgument(name) }
+                value = arguments[i]
+                i += 1
+            }
+            try o.apply(&p, value)
+            // qemu acts on these at once, ignoring what follows.
+            if p.help { return .help }
+            if p.version { return .version }
+            if p.listCPUs { return .listCPUs }
+        }
+        guard i < arguments.count else { throw ParseError.noProgram }
+
+        let program = arguments[i]
+        var argv = Array(arguments[i...])
+        if let a0 = p.argv0 { argv[0] = a0 }
+        return .run(Settings(programPath: program, argv: argv,
+                             environment: applyEnvironment(environment, p.envChanges),
+                             sysroot: p.sysroot, strace: p.strace, stackSize: p.stackSize,
+                             randomSeed: p.randomSeed, reportInstructions: p.reportInstructions))
+    }
+
+    /// The host environment with -E (set) and -U (unset) applied in
+    /// order, so the last change to a variable wins (as with qemu's
+    /// envlist). A variable that is set again keeps its place.
+    static func applyEnvironment(_ host: [String], _ changes: [(String, Bool)]) -> [String] {
+        var env = host
+        func key(_ s: String) -> Substring { s.prefix { $0 != "=" } }
+        for (item, isSet) in changes {
+            let k = key(item)
+            if !isSet {
+                env.removeAll { key($0) == k }
+            } else if let idx = env.firstIndex(where: { key($0) == k }) {
+                env[idx] = item
+            } else {
+                env.append(item)
+            }
+        }
+        return env
+    }
+
+    static func lookupTable(_ env: [String]) -> [String: String] {
+        var t: [String: String] = [:]
+        for e in env {
+            guard let eq = e.firstIndex(of: "=") else { continue }
+            t[String(e[..<eq])] = String(e[e.index(after: eq)...])
+        }
+        return t
+    }
+
+    /// A number with an optional k, M or G suffix (powers of 1024).
+    static func parseSize(_ s: String) -> UInt64? {
+        var digits = Substring(s)
+        var shift: UInt64 = 0
+        switch digits.last {
+        case "k", "K": shift = 10
+        case "m", "M": shift = 20
+        case "g", "G": shift = 30
+        default: break
+        }
+        if shift != 0 { digits = digits.dropLast() }
+        guard let n = parseInteger(String(digits)) else { return nil }
+        let (r, o) = n.multipliedReportingOverflow(by: 1 << shift)
+        return o ? nil : r
+    }
+
+    /// Decimal, or hexadecimal with 0x.
+    static func parseInteger(_ s: String) -> UInt64? {
+        if s.hasPrefix("0x") || s.hasPrefix("0X") { return UInt64(s.dropFirst(2), radix: 16) }
+        return UInt64(s)
+    }
+
+    // MARK: - Texts
+
+    public static var usage: String {
+        """
+        usage: \(toolName) [options] program [arguments...]
+        Linux user-mode emulator for arm64 (AArch64) programs
+
+        Options and associated environment variables:
+
+        Argument             Env-variable      Description
+        -h                                     print this help
+        -help
+        -L path              QEMU_LD_PREFIX    set the sysroot for the guest's absolute paths to 'path'
+        -s size              QEMU_STACK_SIZE   set the stack size to 'size' bytes (k, M, G suffixes)
+        -cpu model           QEMU_CPU          select CPU (-cpu help for list)
+        -E var=value         QEMU_SET_ENV      sets targets environment variable (see below)
+        -U var               QEMU_UNSET_ENV    unsets targets environment variable (see below)
+        -0 argv0             QEMU_ARGV0        forces target process argv[0] to be 'argv0'
+        -p pagesize          QEMU_PAGESIZE     accepted for compatibility; must be 4096
+        -singlestep                            accepted for compatibility; no effect
+        -strace              QEMU_STRACE       log system calls
+        -seed number         QEMU_RAND_SEED    seed the AT_RANDOM bytes
+        -icount-report       SWIFT_QEMU_LITE_STATS  print the guest instruction count at exit
+        -version                               display version information and exit
+
+        Defaults:
+        QEMU_STACK_SIZE = 8388608 byte
+
+        You can use -E and -U options or the QEMU_SET_ENV and
+        QEMU_UNSET_ENV environment variables to set and unset
+        environment variables for the target process.
+        It is possible to provide several variables by separating them
+        by commas. Additionally it is possible to provide the -E and -U
+        options multiple times. The following lines are equivalent:
+            -E var1=val2 -E var2=val2 -U LD_PRELOAD -U LD_DEBUG
+            -E var1=val2,var2=val2 -U LD_PRELOAD,LD_DEBUG
+            QEMU_SET_ENV=var1=val2,var2=val2 QEMU_UNSET_ENV=LD_PRELOAD,LD_DEBUG
+        Note that if you provide several changes to a single variable
+        the last change will stay in effect.
+
+        """
+    }
+
+    public static var versionText: String { "\(toolName) version \(version)\n" }
+
+    public static var cpuList: String { "Available CPUs:\n  max\n" }
+}

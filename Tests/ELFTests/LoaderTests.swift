@@ -1,0 +1,120 @@
+import Glibc
+import GuestMemory
+import XCTest
+@testable import ELF
+
+/// Loading the committed binaries. Expected addresses come from
+/// `aarch64-linux-gnu-readelf -lhW` of the same files.
+final class LoaderTests: XCTestCase {
+    func testStaticExecutable() throws {
+        let mem = try AddressSpace()
+        let p = try ELFLoader.load(path: Fixtures.path("tiny"), into: mem)
+        // Entry point address: 0x4000b0; 2 program headers at file offset 64,
+        // inside the first LOAD (offset 0, vaddr 0x400000).
+        XCTAssertEqual(p.entry, 0x4000b0)
+        XCTAssertEqual(p.programEntry, 0x4000b0)
+        XCTAssertEqual(p.phdrAddr, 0x400040)
+        XCTAssertEqual(p.phnum, 2)
+        XCTAssertEqual(p.phent, 56)
+        XCTAssertEqual(p.interpBase, 0)
+        // LOAD 0x4010e8 memsz 0x2008 ends at 0x4030f0.
+        XCTAssertEqual(p.brkStart, 0x404000)
+
+        // Text: R E, data: RW, nothing at page zero or between.
+        XCTAssertTrue(mem.check(0x400000, 4, PagePerm.exec))
+        XCTAssertFalse(mem.check(0x400000, 4, PagePerm.write))
+        XCTAssertTrue(mem.check(0x4010e8, 8, PagePerm.write))
+        XCTAssertFalse(mem.check(0, 1, PagePerm.mapped))
+        XCTAssertFalse(mem.check(0x404000, 1, PagePerm.mapped))
+
+        // File bytes copied: the ELF magic at the start of text, the
+        // program headers at AT_PHDR, the .data word (41).
+        let file = Fixtures.bytes("tiny")
+        XCTAssertEqual(mem.read(0x400000, count: 0xe7), Array(file[0..<0xe7]))
+        XCTAssertEqual(mem.readU64(0x4010e8), 41)
+        XCTAssertEqual(mem.read(p.phdrAddr, count: 2 * 56), Array(file[64..<(64 + 2 * 56)]))
+        // bss (memsz beyond filesz) reads as zero, up to the page end.
+        XCTAssertEqual(mem.read(0x4010f0, count: 0x2008 - 8), [UInt8](repeating: 0, count: 0x2008 - 8))
+        XCTAssertEqual(mem.read(0x4030f0, count: 0x404000 - 0x4030f0),
+                       [UInt8](repeating: 0, count: 0x404000 - 0x4030f0))
+
+        // Regions for /proc/self/maps, named after the file.
+        let names = mem.regions.map(\.name)
+        XCTAssertEqual(names.count, 2)
+        XCTAssertTrue(names.allSatisfy { $0.hasSuffix("TestBinaries/elf/tiny") && $0.hasPrefix("/") })
+    }
+
+    func testStaticPIEIsLoadedAtTheDynBase() throws {
+        let mem = try AddressSpace()
+        let p = try ELFLoader.load(path: Fixtures.path("tiny-pie"), into: mem)
+        let bias = ELFLoader.dynBase(for: mem)
+        XCTAssertEqual(bias, 0x55_5555_4000)
+        XCTAssertLessThan(bias, mem.mmapTop)
+        XCTAssertEqual(p.entry, bias + 0x15c)
+        XCTAssertEqual(p.phdrAddr, bias + 64)
+        XCTAssertEqual(p.phnum, 4)
+        // LOAD 0x1f10 memsz 0x2100 ends at 0x4010.
+        XCTAssertEqual(p.brkStart, bias + 0x5000)
+        let file = Fixtures.bytes("tiny-pie")
+        XCTAssertEqual(mem.read(bias + 0x1f10, count: 0xf8), Array(file[0xf10..<(0xf10 + 0xf8)]))
+        XCTAssertTrue(mem.check(bias + 0x15c, 4, PagePerm.exec))
+    }
+
+    func testInterpreterIsReported() throws {
+        let mem = try AddressSpace()
+        XCTAssertThrowsError(try ELFLoader.load(path: Fixtures.path("tiny-dyn"), into: mem)) { e in
+            XCTAssertEqual(e as? ELFError, .needsInterpreter("/lib/ld-linux-aarch64.so.1"))
+            XCTAssertEqual("\(e)", "dynamically linked programs need the interpreter /lib/ld-linux-aarch64.so.1, which is not supported yet")
+        }
+        XCTAssertTrue(mem.regions.isEmpty, "nothing is mapped for a refused program")
+    }
+
+    func testPageSharedBySegmentsGetsBothPermissions() throws {
+        // Two segments in one page: text R X at 0x400000, data RW right
+        // after it in the same page.
+        var b = [UInt8](repeating: 0, count: 0x200)
+        b[0..<4] = [0x7f, 0x45, 0x4c, 0x46]
+        b[4] = 2; b[5] = 1; b[6] = 1
+        b.put16(16, 2); b.put16(18, 183); b.put32(20, 1)
+        b.put64(24, 0x400100); b.put64(32, 64)
+        b.put16(52, 64); b.put16(54, 56); b.put16(56, 2)
+        func phdr(_ i: Int, flags: UInt32, off: UInt64, vaddr: UInt64, filesz: UInt64, memsz: UInt64) {
+            let o = 64 + 56 * i
+            b.put32(o, 1); b.put32(o + 4, flags); b.put64(o + 8, off); b.put64(o + 16, vaddr)
+            b.put64(o + 24, vaddr); b.put64(o + 32, filesz); b.put64(o + 40, memsz); b.put64(o + 48, 0x1000)
+        }
+        phdr(0, flags: 5, off: 0, vaddr: 0x400000, filesz: 0x180, memsz: 0x180)
+        phdr(1, flags: 6, off: 0x180, vaddr: 0x400180, filesz: 0x80, memsz: 0x100)
+        for i in 0x100..<0x200 { b[i] = 0xaa }
+        let mem = try AddressSpace()
+        _ = try ELFLoader.load(image: ELFImage(bytes: b), into: mem)
+        XCTAssertTrue(mem.check(0x400000, 1, PagePerm.exec))
+        XCTAssertTrue(mem.check(0x400000, 1, PagePerm.write))
+        // Both segments' bytes survived the second mapping of the page.
+        XCTAssertEqual(mem.read(0x400100, count: 0x100), [UInt8](repeating: 0xaa, count: 0x100))
+        XCTAssertEqual(mem.read(0x400200, count: 0x80), [UInt8](repeating: 0, count: 0x80))
+    }
+
+    func testFileErrors() throws {
+        let mem = try AddressSpace()
+        func err(_ path: String) -> ELFError? {
+            do { _ = try ELFLoader.load(path: path, into: mem); return nil } catch { return error as? ELFError }
+        }
+        XCTAssertEqual(err("/nonexistent/program"), .fileNotFound)
+        XCTAssertEqual(err("/"), .notRegularFile)
+        // A readable file without execute permission, as execve refuses it.
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("elf-noexec-\(getpid())").path
+        _ = FileManager.default.createFile(atPath: tmp, contents: Data(Fixtures.bytes("tiny")),
+                                       attributes: [.posixPermissions: 0o644])
+        defer { unlink(tmp) }
+        XCTAssertEqual(err(tmp), .permissionDenied)
+        // A FIFO without a writer: refused at once, not waited on.
+        let fifo = tmp + ".fifo"
+        XCTAssertEqual(mkfifo(fifo, 0o755), 0)
+        defer { unlink(fifo) }
+        XCTAssertEqual(err(fifo), .notRegularFile)
+        // The host's own programs are x86-64.
+        XCTAssertEqual(err("/bin/true"), .wrongMachine(62))
+        XCTAssertEqual("\(ELFError.wrongMachine(62))", "ELF file is for x86-64, not arm64 (AArch64)")
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+
+/// Runs the built swift-qemu-lite executable as a user would: exit status,
+/// stdout and the one-line errors on stderr.
+final class CLIProcessTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Result { var status: Int32; var signaled: Bool; var stdout: String; var stderr: String }
+
+    func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+        let exe = Self.root.appendingPathComponent(".build/debug/swift-qemu-lite")
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
+            throw XCTSkip("swift-qemu-lite is not built at \(exe.path)")
+        }
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = args
+        p.environment = ["PATH": "/usr/bin:/bin"].merging(env) { $1 }
+        p.currentDirectoryURL = Self.root
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, signaled: p.terminationReason == .uncaughtSignal, stdout: String(decoding: o, as: UTF8.self),
+                      stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func testRunsAProgram() throws {
+        // qemu-aarch64 TestBinaries/elf/tiny a b: prints "hi", exits 3.
+        let r = try run(["TestBinaries/elf/tiny", "a", "b"])
+        XCTAssertEqual(r.status, 3)
+        XCTAssertEqual(r.stdout, "hi\n")
+        XCTAssertEqual(r.stderr, "")
+        let pie = try run(["TestBinaries/elf/tiny-pie"])
+        XCTAssertEqual(pie.status, 1)
+        XCTAssertEqual(pie.stdout, "hi\n")
+    }
+
+    func testGuestSignalKillsTheEmulator() throws {
+        // qemu-aarch64 TestBinaries/elf/segv dies by signal 11.
+        let r = try run(["TestBinaries/elf/segv"])
+        XCTAssertTrue(r.signaled)
+        XCTAssertEqual(r.status, SIGSEGV)
+        // The instruction report is printed before the emulator dies.
+        let s = try run(["-icount-report", "TestBinaries/elf/segv"])
+        XCTAssertTrue(s.signaled)
+        XCTAssertNotNil(s.stderr.range(of: #"swift-qemu-lite: [0-9]+ guest instructions\n$"#, options: .regularExpression), s.stderr)
+    }
+
+    func testInstructionReport() throws {
+        let r = try run(["-icount-report", "TestBinaries/elf/tiny"])
+        XCTAssertEqual(r.stdout, "hi\n")
+        XCTAssertNotNil(r.stderr.range(of: #"^swift-qemu-lite: [1-9][0-9]* guest instructions\n$"#,
+                                        options: .regularExpression), r.stderr)
+        let viaEnv = try run(["TestBinaries/elf/tiny"], env: ["SWIFT_QEMU_LITE_STATS": "1"])
+        XCTAssertEqual(viaEnv.stderr, r.stderr, "same program, same count")
+    }
+
+    func testErrorsAreOneLineAndExitOne() throws {
+        let cases: [([String], String)] = [
+            (["-bogus"], "swift-qemu-lite: unknown option 'bogus'\n"),
+            ([], "swift-qemu-lite: no user program specified\n"),
+            (["-E"], "swift-qemu-lite: missing argument for option 'E'\n"),
+            (["/no/such/program"], "swift-qemu-lite: /no/such/program: No such file or directory\n"),
+            (["/bin/true"], "swift-qemu-lite: /bin/true: ELF file is for x86-64, not arm64 (AArch64)\n"),
+            (["TestBinaries/elf/tiny-dyn"], "swift-qemu-lite: TestBinaries/elf/tiny-dyn: dynamically linked programs "
+                + "need the interpreter /lib/ld-linux-aarch64.so.1, which is not supported yet\n"),
+        ]
+        for (args, message) in cases {
+            let r = try run(args)
+            XCTAssertEqual(r.status, 1, "\(args)")
+            XCTAssertEqual(r.stderr, message)
+            XCTAssertEqual(r.stdout, "")
+        }
+    }
+
+    func testHelpAndVersion() throws {
+        let v = try run(["-version", "ignored"])
+        XCTAssertEqual(v.status, 0)
+        XCTAssertEqual(v.stdout, "swift-qemu-lite version 0.1.0\n")
+        let h = try run(["-h"])
+        XCTAssertEqual(h.status, 0)
+        XCTAssertTrue(h.stdout.hasPrefix("usage: swift-qemu-lite [options] program [arguments...]"))
+    }
+}
