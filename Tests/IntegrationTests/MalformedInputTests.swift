@@ -54,6 +54,12 @@ final class MalformedInputTests: XCTestCase {
         try expectRejected(try write("arm32", Self.elf32ARMHeader()))
     }
 
+    func testNotExecutable() throws {
+        let path = try write("hello.noexec", try Data(contentsOf: Paths.bin.appendingPathComponent("hello.glibc-O2")))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        try expectRejected(path)
+    }
+
     func testMissingFile() throws {
         try expectRejected(scratch.appendingPathComponent("does-not-exist").path)
     }
@@ -67,6 +73,9 @@ final class MalformedInputTests: XCTestCase {
     private func write(_ name: String, _ data: Data) throws -> String {
         let url = scratch.appendingPathComponent(name)
         try data.write(to: url)
+        // Executable, so the file's contents are what gets rejected, not
+        // its mode.
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
         return url.path
     }
 
