@@ -76,6 +76,11 @@ for binary in sorted(os.listdir(bindir)):
         for a in args:
             assert "\n" not in a
         p = run(binary, args)
+        # A second run must agree: a fixture that changes between runs
+        # would make the tests flaky.
+        again = run(binary, args)
+        if (again.returncode, again.stdout, again.stderr) != (p.returncode, p.stdout, p.stderr):
+            sys.exit(f"record.sh: {case} is not deterministic: two runs under {qemu} differ")
         if p.returncode < 0:
             status = f"signal {-p.returncode}"
         else:
