@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Rebuilds every test program in bin/ from src/.
+#
+# Each C program is built four ways:
+#   NAME.glibc-O0          aarch64-linux-gnu-gcc -static -O0
+#   NAME.glibc-O2          aarch64-linux-gnu-gcc -static -O2
+#   NAME.glibc-O3-armv82   aarch64-linux-gnu-gcc -static -O3 -march=armv8.2-a
+#   NAME.musl-O2           zig cc -target aarch64-linux-musl -static -O2
+# Each assembly program is built once, without libc, as NAME.nolibc.
+# Everything is stripped to keep the committed binaries small.
+#
+# Needs: gcc-aarch64-linux-gnu (with libc6-dev-arm64-cross) and the
+# ziglang Python package. After rebuilding, run record.sh to refresh the
+# expected outputs.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+src="$here/src"
+bin="$here/bin"
+mkdir -p "$bin"
+
+CC=aarch64-linux-gnu-gcc
+STRIP=aarch64-linux-gnu-strip
+ZIGCC=(python3 -m ziglang cc -target aarch64-linux-musl)
+
+# Same bytes from the same sources: no build id, no source paths.
+common=(-static -Wall -Wno-unused-result -Wl,--build-id=none "-ffile-prefix-map=$here=.")
+
+declare -A libs=([libm]="-lm")
+
+build_c() {
+    local name="$1" file="$src/$1.c"
+    local extra="${libs[$name]:-}"
+    # shellcheck disable=SC2086
+    {
+        "$CC" "${common[@]}" -O0 -o "$bin/$name.glibc-O0" "$file" $extra
+        "$CC" "${common[@]}" -O2 -o "$bin/$name.glibc-O2" "$file" $extra
+        "$CC" "${common[@]}" -O3 -march=armv8.2-a -o "$bin/$name.glibc-O3-armv82" "$file" $extra
+        # zig cc turns on the undefined-behaviour sanitizer in trap mode by
+        # default; the programs must not depend on it.
+        "${ZIGCC[@]}" "${common[@]}" -fno-sanitize=undefined -O2 -o "$bin/$name.musl-O2" "$file" $extra
+    }
+    "$STRIP" "$bin/$name.glibc-O0" "$bin/$name.glibc-O2" "$bin/$name.glibc-O3-armv82" "$bin/$name.musl-O2"
+}
+
+build_asm() {
+    local name="$1"
+    "$CC" -nostdlib -static -Wl,--build-id=none -o "$bin/$name.nolibc" "$src/$name.S"
+    "$STRIP" "$bin/$name.nolibc"
+}
+
+rm -f "$bin"/*
+for f in "$src"/*.c; do
+    name="$(basename "$f" .c)"
+    echo "build $name"
+    build_c "$name"
+done
+for f in "$src"/*.S; do
+    name="$(basename "$f" .S)"
+    echo "build $name (no libc)"
+    build_asm "$name"
+done
+
+count=$(find "$bin" -type f | wc -l)
+total=$(du -cb "$bin"/* | tail -1 | cut -f1)
+echo "built $count programs, $((total / 1024)) KiB in total"

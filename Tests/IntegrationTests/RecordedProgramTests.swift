@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+
+/// Runs every program of TestBinaries under `swift-qemu-lite` and compares
+/// standard output, exit status or killing signal, and for signal deaths
+/// the "uncaught target signal" line, with what qemu-aarch64 did
+/// (TestBinaries/expected, written by TestBinaries/record.sh).
+///
+/// One test method per program area. Set SWIFT_QEMU_LITE_SKIP_INTEGRATION=1
+/// to skip them all.
+final class RecordedProgramTests: XCTestCase {
+    /// Every program area with its own test method below. A recorded
+    /// program outside this list fails `testEveryRecordedProgramHasATest`.
+    static let areas: Set<String> = [
+        "asmhello", "asmexit", "hello", "printf", "string", "malloc", "fileio", "auxv",
+        "setjmp", "libm", "int128", "unaligned", "exitcodes",
+    ]
+
+    override func setUpWithError() throws {
+        try skipIfRequested()
+    }
+
+    func testAssemblyHello() throws { try check(program: "asmhello") }
+    func testAssemblyComputedExitCode() throws { try check(program: "asmexit") }
+    func testHello() throws { try check(program: "hello") }
+    func testPrintf() throws { try check(program: "printf") }
+    func testString() throws { try check(program: "string") }
+    func testMalloc() throws { try check(program: "malloc") }
+    func testFileIO() throws { try check(program: "fileio") }
+    func testArgvEnvpAuxv() throws { try check(program: "auxv") }
+    func testSetjmpLongjmp() throws { try check(program: "setjmp") }
+    func testLibm() throws { try check(program: "libm") }
+    func testInt128() throws { try check(program: "int128") }
+    func testUnalignedAccess() throws { try check(program: "unaligned") }
+    func testExitCodesAndSignals() throws { try check(program: "exitcodes") }
+
+    /// Guards against a program added to TestBinaries that no test runs, and
+    /// against a fixture directory that lost its files.
+    func testEveryRecordedProgramHasATest() throws {
+        let cases = try RecordedCase.loadAll()
+        XCTAssertFalse(cases.isEmpty, "no recorded cases in \(Paths.expected.path)")
+        let programs = Set(cases.map(\.program))
+        XCTAssertEqual(programs.subtracting(Self.areas), [], "recorded programs without a test method")
+        XCTAssertEqual(Self.areas.subtracting(programs), [], "test methods without recorded programs")
+        for c in cases {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: Paths.bin.appendingPathComponent(c.binary).path),
+                          "\(c.name): TestBinaries/bin/\(c.binary) is missing")
+        }
+    }
+
+    // MARK: - Checking one area
+
+    private func check(program: String) throws {
+        let cases = try RecordedCase.loadAll().filter { $0.program == program }
+        XCTAssertFalse(cases.isEmpty, "no recorded cases for \(program)")
+        let executable = try Paths.executable()
+        let environment = try RecordedCase.environment()
+        for c in cases {
+            try check(c, executable: executable, environment: environment)
+        }
+    }
+
+    private func check(_ c: RecordedCase, executable: URL, environment: [String: String]) throws {
+        let path = Paths.bin.appendingPathComponent(c.binary).path
+        let result: RunResult
+        do {
+            result = try Runner.run(executable, arguments: [path] + c.arguments, environment: environment)
+        } catch {
+            XCTFail("\(c.name): \(error)")
+            return
+        }
+        let stderrNote = "stderr:\n    \(Compare.excerpt(result.stderr))"
+        if result.status != c.status {
+            XCTFail("\(c.name): expected \(c.status), got \(result.status)\n\(stderrNote)")
+        }
+        if let diff = Compare.firstDifference(expected: c.stdout, actual: result.stdout) {
+            XCTFail("\(c.name): stdout differs from qemu-aarch64, \(diff)\n\(stderrNote)")
+        }
+        if let recorded = c.stderr {
+            // qemu says "qemu: uncaught target signal 11 (Segmentation
+            // fault) - core dumped"; the same text must follow this
+            // program's own name.
+            let text = String(decoding: recorded, as: UTF8.self)
+            for line in Compare.lines(recorded) where line.hasPrefix("qemu: ") {
+                let message = String(line.dropFirst("qemu: ".count))
+                let actual = String(decoding: result.stderr, as: UTF8.self)
+                if !actual.contains(message) {
+                    XCTFail("\(c.name): stderr lacks \(message.debugDescription)\n\(stderrNote)")
+                }
+            }
+            XCTAssertTrue(text.contains("uncaught target signal"),
+                          "\(c.name).stderr: recorded without qemu's signal line")
+        }
+    }
+}
+
+/// SWIFT_QEMU_LITE_SKIP_INTEGRATION=1 skips every test of this target.
+func skipIfRequested() throws {
+    let value = ProcessInfo.processInfo.environment["SWIFT_QEMU_LITE_SKIP_INTEGRATION"] ?? ""
+    if value == "1" || value.lowercased() == "true" || value.lowercased() == "yes" {
+        throw XCTSkip("SWIFT_QEMU_LITE_SKIP_INTEGRATION is set")
+    }
+}
