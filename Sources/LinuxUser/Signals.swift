@@ -139,10 +139,13 @@ extension LinuxProcess {
             let bit = UInt64(1) << UInt64(p.sig - 1)
             if blocked & bit != 0 && !p.synchronous { i += 1; continue }
             pending.remove(at: i)
-            if options.strace {
+            let act = sigActions[Int(p.sig)]
+            // qemu drops ignored signals before they are taken, so only
+            // handled and fatal ones get a trace line.
+            let ignored = act.handler == 1 || (act.handler == 0 && defaultIgnored.contains(p.sig))
+            if options.strace && !ignored {
                 Strace.emit(Strace.formatSignal(sig: p.sig, code: p.code, addr: p.addr, fault: p.synchronous))
             }
-            let act = sigActions[Int(p.sig)]
             switch act.handler {
             case 0:
                 if defaultIgnored.contains(p.sig) { continue }

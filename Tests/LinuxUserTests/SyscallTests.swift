@@ -166,6 +166,8 @@ final class SyscallTests: XCTestCase {
         XCTAssertNil(p.mem.region(containing: a))
         XCTAssertEqual(p.syscall(215, a + 1, 4096), -Errno.EINVAL)
         XCTAssertEqual(p.syscall(222, 0, 0, rw, anon, UInt64(bitPattern: -1), 0), -Errno.EINVAL)
+        XCTAssertEqual(p.syscall(222, 0, 4096, rw, anon | 0x100000, UInt64(bitPattern: -1), 0), -Errno.EPERM)
+        XCTAssertEqual(p.syscall(222, 0x1000, 4096, rw, anon | 0x10, UInt64(bitPattern: -1), 0), -Errno.EPERM)
         XCTAssertEqual(p.syscall(226, 0x9_0000_0000, 4096, rw), -Errno.ENOMEM) // mprotect of a hole
     }
 
