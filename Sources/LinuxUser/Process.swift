@@ -74,6 +74,7 @@ public final class LinuxProcess {
         self.pid = Int(getpid())
         let base = options.programPath.split(separator: "/").last.map(String.init) ?? ""
         self.threadName = Array(base.utf8.prefix(15))
+        inheritHostSignalState()
     }
 
     /// Runs the guest until it exits or dies by a signal.

@@ -319,6 +319,39 @@ extension LinuxProcess {
         }
     }
 
+    /// What execve hands a new program: ignored signals stay ignored and the
+    /// blocked mask is kept. The emulator was exec'd like the guest, so it
+    /// takes both from its own host state, then unblocks everything on the
+    /// host (syncHostSignals catches what the guest keeps blocked).
+    func inheritHostSignalState() {
+        var hostMask = sigset_t()
+        sigprocmask(SIG_SETMASK, nil, &hostMask)
+        for sig in Int32(1)...Sig.count where sig != Sig.SIGKILL && sig != Sig.SIGSTOP {
+            if sigismember(&hostMask, sig) == 1 { blocked |= 1 << UInt64(sig - 1) }
+            guard sig <= 31 else { continue }
+            var old = sigaction()
+            // SIG_IGN is the handler value 1.
+            if sigaction(sig, nil, &old) == 0,
+               unsafeBitCast(old.__sigaction_handler.sa_handler, to: Int.self) == 1 {
+                sigActions[Int(sig)].handler = 1
+                hostDispositions[Int(sig)] = .ignore
+            }
+        }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        sigprocmask(SIG_SETMASK, &empty, nil)
+        syncHostSignals()
+    }
+
+    /// Before execve: the host mask becomes the guest's, so the next
+    /// emulator inherits it (ignored signals are already ignored on the host).
+    func prepareHostSignalsForExec() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in Int32(1)...Sig.count where blocked & (1 << UInt64(sig - 1)) != 0 { sigaddset(&set, sig) }
+        sigprocmask(SIG_SETMASK, &set, nil)
+    }
+
     /// Moves host signals caught for the guest into the pending queue.
     func drainHostSignals() {
         let host = hostPendingSignals.exchange(0, ordering: .relaxed)

@@ -126,8 +126,13 @@ extension LinuxProcess {
         let cArgs = args.map { strdup($0) } + [nil]
         let cEnv = envp.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
+        prepareHostSignalsForExec()
         execve("/proc/self/exe", cArgs, cEnv)
-        return -xlatErrno(errno)
+        let e = errno
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        sigprocmask(SIG_SETMASK, &empty, nil)
+        return -xlatErrno(e)
     }
 }
 
