@@ -37,8 +37,21 @@ public func syscallsMarkdown() -> String {
 
     ## Partial
 
-    - Single-threaded: clone, execve, fork and vfork are not in the table yet
-      (-ENOSYS); futex works on the one thread's words through the host futex.
+    - Single-threaded: clone makes processes (fork, vfork, posix_spawn) as host
+      forks of the emulator, but not threads (CLONE_THREAD, or CLONE_VM without
+      CLONE_VFORK, gives -ENOSYS, so pthread_create fails with EAGAIN). futex
+      works on guest words through the host futex.
+    - execve runs an arm64 ELF by starting the emulator again through
+      /proc/self/exe with the same -strace and -L settings, and so does a `#!`
+      script whose interpreter (looked up in the sysroot first) is an arm64
+      ELF. Any other file is passed to the host's execve, as qemu-user does,
+      so host programs such as /bin/sh run natively.
+    - /proc/self/maps (from the region map), /proc/cpuinfo (from `Features`)
+      and /proc/self/exe (the guest program) describe the guest; other /proc
+      files are the host's.
+    - Values that differ from qemu-aarch64 7.2 on purpose, following the
+      arm64 kernel: set_robust_list returns 0 (qemu: -ENOSYS); F_GETFL
+      reports O_LARGEFILE (qemu drops it); MAP_FIXED_NOREPLACE is honoured.
     - mmap of files copies the contents; MAP_SHARED file writes are not written back.
     - Signals: dispositions, masks, sigaltstack and delivery to guest handlers
       with the kernel's rt_sigframe (siginfo, ucontext, FPSIMD record). Host

@@ -160,7 +160,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(216, "mremap", nil, note: "MREMAP_MAYMOVE, MREMAP_FIXED; contents copied") { $0.sysMremap($1) },
     SyscallRow(220, "clone", [.cloneFlags, .childStack, .parentTid, .tls, .childTid], .clone,
                note: "fork and vfork (a host fork of the emulator); threads -ENOSYS") { $0.sysClone($1) },
-    SyscallRow(221, "execve", [.str, .argv], note: "arm64 ELF runs in a new emulator; #! scripts; others -ENOEXEC") { $0.sysExecve($1) },
+    SyscallRow(221, "execve", [.str, .argv], note: "arm64 ELF (or #! script with an arm64 interpreter) runs in a new emulator; other files go to the host kernel, as in qemu-user") { $0.sysExecve($1) },
     SyscallRow(222, "mmap", [.ptr, .int, .prot, .mmapFlags, .int, .hex32], .addr, note: "anonymous, and file-backed copied in (MAP_SHARED files are copied, writes not written back)") { $0.sysMmap($1) },
     SyscallRow(223, "fadvise64", nil, note: "accepted; advice only") { _, _ in 0 },
     SyscallRow(226, "mprotect", [.ptr, .int, .prot]) { $0.sysMprotect($1) },
