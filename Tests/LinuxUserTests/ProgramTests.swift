@@ -117,3 +117,30 @@ extension ProgramTests {
         }
     }
 }
+
+extension ProgramTests {
+    /// popen and system go through posix_spawn (clone with CLONE_VFORK) and
+    /// execve of the host's /bin/sh; compared with qemu-aarch64.
+    func testPopenAndSystemThroughTheCommand() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let exe = root.appendingPathComponent(".build/debug/swift-qemu-lite").path
+        guard FileManager.default.isExecutableFile(atPath: exe) else { throw XCTSkip("swift-qemu-lite not built") }
+        let src = #"""
+        #include <stdio.h>
+        #include <stdlib.h>
+        int main(void) {
+            FILE *p = popen("echo from-shell; exit 3", "r");
+            char b[64];
+            fgets(b, sizeof b, p);
+            printf("got %s", b);
+            printf("pclose %x\n", pclose(p));
+            printf("system %x\n", system("exit 4"));
+            return 0;
+        }
+        """#
+        guard let bin = compileGuest("popen", src) else { throw XCTSkip("no aarch64 cross compiler") }
+        guard let q = host(["qemu-aarch64", bin]), let ours = host([exe, bin]) else { throw XCTSkip("cannot run") }
+        XCTAssertEqual(ours.1, q.1)
+        XCTAssertEqual(ours.0, q.0)
+    }
+}
