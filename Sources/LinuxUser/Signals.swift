@@ -62,7 +62,6 @@ public enum SigFrame {
 /// Host signals that arrived for a guest handler, one bit per signal,
 /// set from the host handler and drained between executor runs.
 let hostPendingSignals = Atomic<UInt64>(0)
-nonisolated(unsafe) var hostAttentionSlot: UnsafeMutablePointer<UInt64>?
 
 /// si_code and (si_pid | si_uid << 32) of the last host instance of each
 /// signal; plain memory, written only by the handler (async-signal-safe).
@@ -79,7 +78,7 @@ private let hostSignalHandler: @convention(c) (Int32, UnsafeMutablePointer<sigin
         hostSignalInfo[2 * Int(sig) + 1] = raw.load(fromByteOffset: 16, as: UInt64.self)
     }
     hostPendingSignals.bitwiseOr(1 << UInt64(sig - 1), ordering: .relaxed)
-    hostAttentionSlot?.pointee |= Executor.attentionStop
+    requestAttentionEverywhere()
 }
 
 /// Signals that terminate with a core dump by default; qemu reports these.
@@ -309,7 +308,6 @@ extension LinuxProcess {
             case .fallback: signal(sig, SIG_DFL)
             case .ignore: signal(sig, SIG_IGN)
             case .catchRestart, .catchInterrupt:
-                hostAttentionSlot = cpu.r + Slot.attention
                 var sa = sigaction()
                 sa.__sigaction_handler.sa_sigaction = hostSignalHandler
                 sa.sa_flags = SA_SIGINFO | (want == .catchRestart ? SA_RESTART : 0)

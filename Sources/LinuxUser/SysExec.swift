@@ -20,8 +20,9 @@ extension LinuxProcess {
     /// CLONE_VFORK) are not supported yet.
     func sysClone(_ a: SysArgs) -> Int {
         let flags = a.int(0)
+        if flags & GuestClone.thread != 0 && flags & GuestClone.vm != 0 { return sysCloneThread(a) }
         if flags & GuestClone.thread != 0 || (flags & GuestClone.vm != 0 && flags & GuestClone.vfork == 0) {
-            return -Errno.ENOSYS
+            return -Errno.EINVAL
         }
         // vfork: the parent sleeps until the child execs or exits, which
         // closes the child's copy of this close-on-exec pipe.
@@ -32,6 +33,9 @@ extension LinuxProcess {
         if child == 0 {
             if gate[0] >= 0 { close(gate[0]) }
             pid = Int(getpid())
+            tid = pid
+            isMainThreadAfterFork = true
+            shared.resetAfterFork()
             pending.removeAll()
             if a[1] != 0 { cpu.sp = a[1] }
             if flags & GuestClone.settls != 0 { cpu.tpidr = a[3] }

@@ -4,7 +4,8 @@ import GuestMemory
 // MARK: - Process identity, limits, exit, futex
 
 extension LinuxProcess {
-    func sysExit(_ a: SysArgs) -> Int {
+    func sysExit(_ a: SysArgs, group: Bool) -> Int {
+        if !group && shared.multiThreaded { threadExited = true }
         termination = .exited(Int32(a[0] & 0xff))
         return 0
     }

@@ -37,10 +37,17 @@ public func syscallsMarkdown() -> String {
 
     ## Partial
 
-    - Single-threaded: clone makes processes (fork, vfork, posix_spawn) as host
-      forks of the emulator, but not threads (CLONE_THREAD, or CLONE_VM without
-      CLONE_VFORK, gives -ENOSYS, so pthread_create fails with EAGAIN). futex
-      works on guest words through the host futex.
+    - Threads: clone with CLONE_VM|CLONE_THREAD starts a host thread with its
+      own CPU and executor; guest code runs one thread at a time (a fair ticket
+      lock released at every syscall and every 10 ms), because the executor's
+      exclusives and atomics are plain memory operations. futex is the host
+      futex on the guest's words, so waits really block and wake across
+      threads. CLONE_CHILD_CLEARTID is honoured at thread exit (pthread_join).
+      Signals from the host reach whichever thread runs next; tgkill to
+      another thread goes through the host.
+    - Processes: clone without CLONE_VM (fork) and with CLONE_VFORK (vfork,
+      posix_spawn) is a host fork of the emulator; a vfork parent waits until
+      the child execs or exits, but their memories are separate copies.
     - execve runs an arm64 ELF by starting the emulator again through
       /proc/self/exe with the same -strace and -L settings, and so does a `#!`
       script whose interpreter (looked up in the sysroot first) is an arm64

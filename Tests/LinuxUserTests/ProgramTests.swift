@@ -144,3 +144,35 @@ extension ProgramTests {
         XCTAssertEqual(ours.0, q.0)
     }
 }
+
+extension ProgramTests {
+    /// pthreads: atomics, a mutex and join across four guest threads.
+    func testThreadsMatchQemu() throws {
+        let src = #"""
+        #include <stdio.h>
+        #include <pthread.h>
+        #include <stdatomic.h>
+        static atomic_long total;
+        static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+        static long locked_total;
+        static void *work(void *arg) {
+            for (int i = 0; i < 20000; i++) {
+                atomic_fetch_add(&total, 1);
+                pthread_mutex_lock(&mu);
+                locked_total++;
+                pthread_mutex_unlock(&mu);
+            }
+            return (void *)((long)arg * 10);
+        }
+        int main(void) {
+            pthread_t t[4];
+            for (long i = 0; i < 4; i++) pthread_create(&t[i], 0, work, (void *)i);
+            long sum = 0;
+            for (int i = 0; i < 4; i++) { void *r; pthread_join(t[i], &r); sum += (long)r; }
+            printf("total %ld locked %ld sum %ld\n", (long)total, locked_total, sum);
+            return 0;
+        }
+        """#
+        _ = try runBoth("threads", src)
+    }
+}
