@@ -193,7 +193,7 @@ extension Decoder {
         case 2: code = sf == 1 ? .eorReg64 : .eorReg32
         default: code = sf == 1 ? .andsReg64 : .andsReg32
         }
-        return Op(code, rd: wz(rd), rn: zr(rn), rm: zr(rm), s1: shift, s2: amount, imm2: invert)
+        return Op(OpCode(rawValue: code.rawValue + UInt16(shift))!, rd: wz(rd), rn: zr(rn), rm: zr(rm), s2: amount, imm2: invert)
     }
 
     /// ADD, ADDS, SUB, SUBS (shifted register), with CMP/CMN/NEG aliases.
@@ -221,7 +221,8 @@ extension Decoder {
         case (true, true, true, false): code = .subsShift64
         case (true, true, false, false): code = .subsShift32
         }
-        return Op(code, rd: wz(rd), rn: zr(rn), rm: zr(rm), s1: shift, s2: amount)
+        let specialised = plain ? code : OpCode(rawValue: code.rawValue + UInt16(shift))!
+        return Op(specialised, rd: wz(rd), rn: zr(rn), rm: zr(rm), s2: amount)
     }
 
     /// ADD, ADDS, SUB, SUBS (extended register).

@@ -100,6 +100,10 @@ extension Decoder {
             }
             return Op(code, rd: rtSlot, rn: rn, rm: rt2Slot, imm: offset)
         }
+        if v && addrMode == AddrMode.offset && sizeLog >= 3 {
+            let code: OpCode = sizeLog == 3 ? (l ? .ldpD : .stpD) : (l ? .ldpQ : .stpQ)
+            return Op(code, rd: rtSlot, rn: rn, rm: rt2Slot, imm: offset)
+        }
         return Op(.ldstPair, rd: rtSlot, rn: rn, rm: rt2Slot, ra: Int(addrMode), s1: Int(kind), s2: sizeLog, imm: offset)
     }
 
@@ -168,6 +172,11 @@ extension Decoder {
                 default: break
                 }
             }
+        }
+        if mode == AddrMode.offset && v && sizeLog >= 2 {
+            let load = kind == LdStKind.loadFP
+            let code: OpCode = sizeLog == 2 ? (load ? .ldrS : .strS) : sizeLog == 3 ? (load ? .ldrD : .strD) : (load ? .ldrQ : .strQ)
+            return Op(code, rd: rtSlot, rn: rn, imm: imm)
         }
         if mode == AddrMode.offset && !v {
             let code: OpCode?

@@ -11,7 +11,7 @@ public enum Decoder {
         case 0b1000, 0b1001: op = decodeDataProcessingImmediate(insn, pc: pc)
         case 0b1010, 0b1011: op = decodeBranchSystem(insn, pc: pc)
         case 0b0101, 0b1101: op = decodeDataProcessingRegister(insn)
-        case 0b0111, 0b1111: op = Op(.fpsimd)
+        case 0b0111, 0b1111: op = decodeFPFast(insn)
         case 0b0100, 0b0110, 0b1100, 0b1110: op = decodeLoadStore(insn, pc: pc)
         default: op = Op(.undefined)
         }

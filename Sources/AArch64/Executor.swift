@@ -127,11 +127,11 @@ public final class Executor {
             }
             if let owner = linkOwner {
                 switch linkWhich {
-                case 0: owner.pointee.link0 = index
-                case 1: owner.pointee.link1 = index
+                case 0: owner.pointee.link0 = cache.ops + Int(index)
+                case 1: owner.pointee.link1 = cache.ops + Int(index)
                 case 2:
                     owner.pointee.imm2 = pc
-                    owner.pointee.link0 = index
+                    owner.pointee.link0 = cache.ops + Int(index)
                 default: break
                 }
                 linkOwner = nil
@@ -169,7 +169,7 @@ public final class Executor {
                           _ s: UnsafeMutablePointer<ExecState>, _ flow: Int, _ why: inout Int) -> UnsafeMutablePointer<Op>? {
         r[Slot.icount] &+= UInt64(p.pointee.idx) &+ 1
         let target: UInt64
-        let link: Int32
+        let link: UnsafeMutablePointer<Op>?
         let which: Int
         switch flow {
         case Flow.taken:
@@ -178,15 +178,14 @@ public final class Executor {
             target = p.pointee.imm2; link = p.pointee.link1; which = 1
         case Flow.indirect:
             target = s.pointee.target; which = 2
-            link = p.pointee.imm2 == target ? p.pointee.link0 : -1
+            link = p.pointee.imm2 == target ? p.pointee.link0 : nil
         default:
             s.pointee.which = 3
             s.pointee.branchOp = nil
             why = CoreExit.branch
             return nil
         }
-        if link >= 0 && r[Slot.attention] == 0 {
-            let n = s.pointee.ops + Int(link)
+        if let n = link, r[Slot.attention] == 0 {
             s.pointee.blockPC = target
             s.pointee.budget &-= 1
             if s.pointee.budget > 0 { return n }
@@ -196,7 +195,7 @@ public final class Executor {
         }
         s.pointee.target = target
         s.pointee.which = which
-        s.pointee.branchOp = link < 0 ? p : nil
+        s.pointee.branchOp = link == nil ? p : nil
         why = CoreExit.branch
         return nil
     }

@@ -26,10 +26,10 @@ public struct Op {
     public var insn: UInt32
     public var imm: UInt64
     public var imm2: UInt64
-    /// Chain links: arena index of the first op of the taken (link0) and
-    /// fall-through (link1) successor blocks, or -1.
-    public var link0: Int32
-    public var link1: Int32
+    /// Chain links: the first op of the taken (link0) and fall-through
+    /// (link1) successor blocks, once known.
+    var link0: UnsafeMutablePointer<Op>?
+    var link1: UnsafeMutablePointer<Op>?
     /// The threaded handler for `code` (set when the op enters the cache).
     var fn: OpHandler
 
@@ -47,8 +47,8 @@ public struct Op {
         self.insn = insn
         self.imm = imm
         self.imm2 = imm2
-        self.link0 = -1
-        self.link1 = -1
+        self.link0 = nil
+        self.link1 = nil
         self.fn = unsetHandler
     }
 }
@@ -73,20 +73,34 @@ public enum OpCode: UInt16, CaseIterable {
     case addImm64, addImm32, subImm64, subImm32
     case addsImm64, addsImm32, subsImm64, subsImm32
 
-    // Add/subtract shifted register (s1 = shift type, s2 = amount)
+    // Add/subtract shifted register (s2 = amount; the shift type is in the code)
     case addReg64, addReg32, subReg64, subReg32
     case addsReg64, addsReg32, subsReg64, subsReg32
-    case addShift64, addShift32, subShift64, subShift32
-    case addsShift64, addsShift32, subsShift64, subsShift32
+    case addShift64, addShift64Lsr, addShift64Asr, addShift64Ror
+    case addShift32, addShift32Lsr, addShift32Asr, addShift32Ror
+    case subShift64, subShift64Lsr, subShift64Asr, subShift64Ror
+    case subShift32, subShift32Lsr, subShift32Asr, subShift32Ror
+    case addsShift64, addsShift64Lsr, addsShift64Asr, addsShift64Ror
+    case addsShift32, addsShift32Lsr, addsShift32Asr, addsShift32Ror
+    case subsShift64, subsShift64Lsr, subsShift64Asr, subsShift64Ror
+    case subsShift32, subsShift32Lsr, subsShift32Asr, subsShift32Ror
     // Add/subtract extended register (s1 = option, s2 = shift)
     case addExt64, addExt32, subExt64, subExt32
     case addsExt64, addsExt32, subsExt64, subsExt32
     // Add/subtract with carry
     case adc64, adc32, sbc64, sbc32, adcs64, adcs32, sbcs64, sbcs32
 
-    // Logical (imm2 = 0 or ~0 to invert operand 2; s1/s2 = shift)
+    // Logical (imm2 = 0 or ~0 to invert operand 2; s2 = shift amount)
     case andImm64, andImm32, orrImm64, orrImm32, eorImm64, eorImm32, andsImm64, andsImm32
-    case andReg64, andReg32, orrReg64, orrReg32, eorReg64, eorReg32, andsReg64, andsReg32
+    // Shifted-register forms come in groups of four: LSL, LSR, ASR, ROR.
+    case andReg64, andReg64Lsr, andReg64Asr, andReg64Ror
+    case andReg32, andReg32Lsr, andReg32Asr, andReg32Ror
+    case orrReg64, orrReg64Lsr, orrReg64Asr, orrReg64Ror
+    case orrReg32, orrReg32Lsr, orrReg32Asr, orrReg32Ror
+    case eorReg64, eorReg64Lsr, eorReg64Asr, eorReg64Ror
+    case eorReg32, eorReg32Lsr, eorReg32Asr, eorReg32Ror
+    case andsReg64, andsReg64Lsr, andsReg64Asr, andsReg64Ror
+    case andsReg32, andsReg32Lsr, andsReg32Asr, andsReg32Ror
 
     // Bitfield (imm = wmask, imm2 = tmask, s1 = R, s2 = S) and extract
     case ubfm64, ubfm32, sbfm64, sbfm32, bfm64, bfm32
@@ -121,6 +135,8 @@ public enum OpCode: UInt16, CaseIterable {
     case ldrX, ldrW, ldrB, ldrH, ldrSW, strX, strW, strB, strH // [rn + imm]
     case ldrXReg, strXReg, ldrWReg, strWReg                      // [rn + (rm << s2)]
     case ldpX, stpX, ldpXPre, stpXPre, ldpXPost, stpXPost
+    case ldrS, ldrD, ldrQ, strS, strD, strQ                    // FP/SIMD [rn + imm]
+    case ldpD, stpD, ldpQ, stpQ                                 // FP/SIMD pairs [rn + imm]
     case ldst               // generic single register (ra = mode, s1 = kind, s2 = size log2)
     case ldstPair           // generic pair
     case ldxr, stxr, ldaxp, stxp, ldar, stlr, clrex // exclusives / ordered (s2 = size log2)
@@ -128,6 +144,14 @@ public enum OpCode: UInt16, CaseIterable {
     case cas, casp
     case dczva
     case prfm
+
+    // Scalar floating point with a host fast path (DecodeFPFast.swift)
+    case faddD, faddS, fsubD, fsubS, fmulD, fmulS, fdivD, fdivS
+    case fmaddD, fmaddS, fmsubD, fmsubS, fnmaddD, fnmaddS, fnmsubD, fnmsubS
+    case fsqrtD, fsqrtS, fmovD, fmovS, fabsD, fabsS, fnegD, fnegS, fcvtSD, fcvtDS
+    case fcmpD, fcmpS, fcmpeD, fcmpeS, fcselD, fcselS
+    case scvtfDX, scvtfDW, scvtfSX, scvtfSW, fcvtzsXD, fcvtzsWD, fcvtzsXS, fcvtzsWS
+    case fmovToX, fmovToW, fmovFromX, fmovFromW
 
     // System registers
     case mrs, msr           // imm = system register id

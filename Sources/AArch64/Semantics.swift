@@ -21,6 +21,12 @@ enum Flow {
 /// switch core with the op's code read at run time, the threaded handlers
 /// with a constant code, so each handler keeps only its own case.
 enum Sem {
+    /// Shift type of a shifted-register op: its offset in its group of four.
+    @inline(__always)
+    static func shiftKind(_ code: OpCode, _ first: OpCode) -> UInt8 {
+        UInt8(truncatingIfNeeded: code.rawValue &- first.rawValue)
+    }
+
     @inline(__always)
     static func step(_ p: UnsafeMutablePointer<Op>, _ r: UnsafeMutablePointer<UInt64>,
                      _ s: UnsafeMutablePointer<ExecState>, _ code: OpCode) -> Int {
@@ -88,28 +94,28 @@ enum Sem {
             let a = r[Int(p.pointee.rn)], b = r[Int(p.pointee.rm)]
             setFlags(r, FlagKind.sub32, a, b)
             r[Int(p.pointee.rd)] = (a &- b) & 0xFFFF_FFFF
-        case .addShift64:
-            r[Int(p.pointee.rd)] = r[Int(p.pointee.rn)] &+ shift64(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2)
-        case .addShift32:
-            r[Int(p.pointee.rd)] = (r[Int(p.pointee.rn)] &+ shift32(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2)) & 0xFFFF_FFFF
-        case .subShift64:
-            r[Int(p.pointee.rd)] = r[Int(p.pointee.rn)] &- shift64(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2)
-        case .subShift32:
-            r[Int(p.pointee.rd)] = (r[Int(p.pointee.rn)] &- shift32(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2)) & 0xFFFF_FFFF
-        case .addsShift64:
-            let a = r[Int(p.pointee.rn)], b = shift64(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2)
+        case .addShift64, .addShift64Lsr, .addShift64Asr, .addShift64Ror:
+            r[Int(p.pointee.rd)] = r[Int(p.pointee.rn)] &+ shift64(r[Int(p.pointee.rm)], Sem.shiftKind(code, .addShift64), p.pointee.s2)
+        case .addShift32, .addShift32Lsr, .addShift32Asr, .addShift32Ror:
+            r[Int(p.pointee.rd)] = (r[Int(p.pointee.rn)] &+ shift32(r[Int(p.pointee.rm)], Sem.shiftKind(code, .addShift32), p.pointee.s2)) & 0xFFFF_FFFF
+        case .subShift64, .subShift64Lsr, .subShift64Asr, .subShift64Ror:
+            r[Int(p.pointee.rd)] = r[Int(p.pointee.rn)] &- shift64(r[Int(p.pointee.rm)], Sem.shiftKind(code, .subShift64), p.pointee.s2)
+        case .subShift32, .subShift32Lsr, .subShift32Asr, .subShift32Ror:
+            r[Int(p.pointee.rd)] = (r[Int(p.pointee.rn)] &- shift32(r[Int(p.pointee.rm)], Sem.shiftKind(code, .subShift32), p.pointee.s2)) & 0xFFFF_FFFF
+        case .addsShift64, .addsShift64Lsr, .addsShift64Asr, .addsShift64Ror:
+            let a = r[Int(p.pointee.rn)], b = shift64(r[Int(p.pointee.rm)], Sem.shiftKind(code, .addsShift64), p.pointee.s2)
             setFlags(r, FlagKind.add64, a, b)
             r[Int(p.pointee.rd)] = a &+ b
-        case .addsShift32:
-            let a = r[Int(p.pointee.rn)], b = shift32(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2)
+        case .addsShift32, .addsShift32Lsr, .addsShift32Asr, .addsShift32Ror:
+            let a = r[Int(p.pointee.rn)], b = shift32(r[Int(p.pointee.rm)], Sem.shiftKind(code, .addsShift32), p.pointee.s2)
             setFlags(r, FlagKind.add32, a, b)
             r[Int(p.pointee.rd)] = (a &+ b) & 0xFFFF_FFFF
-        case .subsShift64:
-            let a = r[Int(p.pointee.rn)], b = shift64(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2)
+        case .subsShift64, .subsShift64Lsr, .subsShift64Asr, .subsShift64Ror:
+            let a = r[Int(p.pointee.rn)], b = shift64(r[Int(p.pointee.rm)], Sem.shiftKind(code, .subsShift64), p.pointee.s2)
             setFlags(r, FlagKind.sub64, a, b)
             r[Int(p.pointee.rd)] = a &- b
-        case .subsShift32:
-            let a = r[Int(p.pointee.rn)], b = shift32(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2)
+        case .subsShift32, .subsShift32Lsr, .subsShift32Asr, .subsShift32Ror:
+            let a = r[Int(p.pointee.rn)], b = shift32(r[Int(p.pointee.rm)], Sem.shiftKind(code, .subsShift32), p.pointee.s2)
             setFlags(r, FlagKind.sub32, a, b)
             r[Int(p.pointee.rd)] = (a &- b) & 0xFFFF_FFFF
         case .addExt64:
@@ -160,24 +166,24 @@ enum Sem {
             let v = r[Int(p.pointee.rn)] & p.pointee.imm
             setFlags(r, FlagKind.logic32, v, 0)
             r[Int(p.pointee.rd)] = v
-        case .andReg64:
-            r[Int(p.pointee.rd)] = r[Int(p.pointee.rn)] & (shift64(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2) ^ p.pointee.imm2)
-        case .andReg32:
-            r[Int(p.pointee.rd)] = r[Int(p.pointee.rn)] & (shift32(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2) ^ p.pointee.imm2) & 0xFFFF_FFFF
-        case .orrReg64:
-            r[Int(p.pointee.rd)] = r[Int(p.pointee.rn)] | (shift64(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2) ^ p.pointee.imm2)
-        case .orrReg32:
-            r[Int(p.pointee.rd)] = (r[Int(p.pointee.rn)] | (shift32(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2) ^ p.pointee.imm2)) & 0xFFFF_FFFF
-        case .eorReg64:
-            r[Int(p.pointee.rd)] = r[Int(p.pointee.rn)] ^ (shift64(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2) ^ p.pointee.imm2)
-        case .eorReg32:
-            r[Int(p.pointee.rd)] = (r[Int(p.pointee.rn)] ^ (shift32(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2) ^ p.pointee.imm2)) & 0xFFFF_FFFF
-        case .andsReg64:
-            let v = r[Int(p.pointee.rn)] & (shift64(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2) ^ p.pointee.imm2)
+        case .andReg64, .andReg64Lsr, .andReg64Asr, .andReg64Ror:
+            r[Int(p.pointee.rd)] = r[Int(p.pointee.rn)] & (shift64(r[Int(p.pointee.rm)], Sem.shiftKind(code, .andReg64), p.pointee.s2) ^ p.pointee.imm2)
+        case .andReg32, .andReg32Lsr, .andReg32Asr, .andReg32Ror:
+            r[Int(p.pointee.rd)] = r[Int(p.pointee.rn)] & (shift32(r[Int(p.pointee.rm)], Sem.shiftKind(code, .andReg32), p.pointee.s2) ^ p.pointee.imm2) & 0xFFFF_FFFF
+        case .orrReg64, .orrReg64Lsr, .orrReg64Asr, .orrReg64Ror:
+            r[Int(p.pointee.rd)] = r[Int(p.pointee.rn)] | (shift64(r[Int(p.pointee.rm)], Sem.shiftKind(code, .orrReg64), p.pointee.s2) ^ p.pointee.imm2)
+        case .orrReg32, .orrReg32Lsr, .orrReg32Asr, .orrReg32Ror:
+            r[Int(p.pointee.rd)] = (r[Int(p.pointee.rn)] | (shift32(r[Int(p.pointee.rm)], Sem.shiftKind(code, .orrReg32), p.pointee.s2) ^ p.pointee.imm2)) & 0xFFFF_FFFF
+        case .eorReg64, .eorReg64Lsr, .eorReg64Asr, .eorReg64Ror:
+            r[Int(p.pointee.rd)] = r[Int(p.pointee.rn)] ^ (shift64(r[Int(p.pointee.rm)], Sem.shiftKind(code, .eorReg64), p.pointee.s2) ^ p.pointee.imm2)
+        case .eorReg32, .eorReg32Lsr, .eorReg32Asr, .eorReg32Ror:
+            r[Int(p.pointee.rd)] = (r[Int(p.pointee.rn)] ^ (shift32(r[Int(p.pointee.rm)], Sem.shiftKind(code, .eorReg32), p.pointee.s2) ^ p.pointee.imm2)) & 0xFFFF_FFFF
+        case .andsReg64, .andsReg64Lsr, .andsReg64Asr, .andsReg64Ror:
+            let v = r[Int(p.pointee.rn)] & (shift64(r[Int(p.pointee.rm)], Sem.shiftKind(code, .andsReg64), p.pointee.s2) ^ p.pointee.imm2)
             setFlags(r, FlagKind.logic64, v, 0)
             r[Int(p.pointee.rd)] = v
-        case .andsReg32:
-            let v = r[Int(p.pointee.rn)] & (shift32(r[Int(p.pointee.rm)], p.pointee.s1, p.pointee.s2) ^ p.pointee.imm2) & 0xFFFF_FFFF
+        case .andsReg32, .andsReg32Lsr, .andsReg32Asr, .andsReg32Ror:
+            let v = r[Int(p.pointee.rn)] & (shift32(r[Int(p.pointee.rm)], Sem.shiftKind(code, .andsReg32), p.pointee.s2) ^ p.pointee.imm2) & 0xFFFF_FFFF
             setFlags(r, FlagKind.logic32, v, 0)
             r[Int(p.pointee.rd)] = v
 
@@ -314,6 +320,65 @@ enum Sem {
             s.pointee.mem.host(a &+ 8).storeBytes(of: r[Int(p.pointee.rm)], as: UInt64.self)
             if code != .stpX { r[Int(p.pointee.rn)] = base &+ p.pointee.imm }
 
+        case .ldrS:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.readable(a, 4) else { return Sem.fault(r, s, p, a, false) }
+            r[Slot.v + 2 * Int(p.pointee.rd)] = UInt64(s.pointee.mem.host(a).loadUnaligned(as: UInt32.self))
+            r[Slot.v + 2 * Int(p.pointee.rd) + 1] = 0
+        case .ldrD:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.readable(a, 8) else { return Sem.fault(r, s, p, a, false) }
+            r[Slot.v + 2 * Int(p.pointee.rd)] = s.pointee.mem.host(a).loadUnaligned(as: UInt64.self)
+            r[Slot.v + 2 * Int(p.pointee.rd) + 1] = 0
+        case .ldrQ:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.readable(a, 16) else { return Sem.fault(r, s, p, a, false) }
+            r[Slot.v + 2 * Int(p.pointee.rd)] = s.pointee.mem.host(a).loadUnaligned(as: UInt64.self)
+            r[Slot.v + 2 * Int(p.pointee.rd) + 1] = s.pointee.mem.host(a &+ 8).loadUnaligned(as: UInt64.self)
+        case .strS:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.writable(a, 4) else { return Sem.fault(r, s, p, a, true) }
+            s.pointee.mem.host(a).storeBytes(of: UInt32(truncatingIfNeeded: r[Slot.v + 2 * Int(p.pointee.rd)]), as: UInt32.self)
+        case .strD:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.writable(a, 8) else { return Sem.fault(r, s, p, a, true) }
+            s.pointee.mem.host(a).storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd)], as: UInt64.self)
+        case .strQ:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.writable(a, 16) else { return Sem.fault(r, s, p, a, true) }
+            s.pointee.mem.host(a).storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd)], as: UInt64.self)
+            s.pointee.mem.host(a &+ 8).storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd) + 1], as: UInt64.self)
+        case .ldpD:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.readable(a, 16) else { return Sem.fault(r, s, p, a, false) }
+            r[Slot.v + 2 * Int(p.pointee.rd)] = s.pointee.mem.host(a).loadUnaligned(as: UInt64.self)
+            r[Slot.v + 2 * Int(p.pointee.rd) + 1] = 0
+            r[Slot.v + 2 * Int(p.pointee.rm)] = s.pointee.mem.host(a &+ 8).loadUnaligned(as: UInt64.self)
+            r[Slot.v + 2 * Int(p.pointee.rm) + 1] = 0
+        case .stpD:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.writable(a, 16) else { return Sem.fault(r, s, p, a, true) }
+            s.pointee.mem.host(a).storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd)], as: UInt64.self)
+            s.pointee.mem.host(a &+ 8).storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rm)], as: UInt64.self)
+        case .ldpQ:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.readable(a, 32) else { return Sem.fault(r, s, p, a, false) }
+            let h = s.pointee.mem.host(a)
+            let v0 = h.loadUnaligned(as: UInt64.self), v1 = h.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let v2 = h.loadUnaligned(fromByteOffset: 16, as: UInt64.self), v3 = h.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+            r[Slot.v + 2 * Int(p.pointee.rd)] = v0
+            r[Slot.v + 2 * Int(p.pointee.rd) + 1] = v1
+            r[Slot.v + 2 * Int(p.pointee.rm)] = v2
+            r[Slot.v + 2 * Int(p.pointee.rm) + 1] = v3
+        case .stpQ:
+            let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
+            guard s.pointee.mem.writable(a, 32) else { return Sem.fault(r, s, p, a, true) }
+            let h = s.pointee.mem.host(a)
+            h.storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd)], as: UInt64.self)
+            h.storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd) + 1], toByteOffset: 8, as: UInt64.self)
+            h.storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rm)], toByteOffset: 16, as: UInt64.self)
+            h.storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rm) + 1], toByteOffset: 24, as: UInt64.self)
+
         // MARK: Generic memory ops
         case .ldst:
             let a = Sem.loadStore(r, s.pointee.mem, p)
@@ -328,6 +393,10 @@ enum Sem {
             r[Slot.exclAddr] = ~0
         case .ldar, .stlr, .prfm, .nop:
             break
+
+        // MARK: Scalar floating point
+        case .faddD, .faddS, .fsubD, .fsubS, .fmulD, .fmulS, .fdivD, .fdivS, .fmaddD, .fmaddS, .fmsubD, .fmsubS, .fnmaddD, .fnmaddS, .fnmsubD, .fnmsubS, .fsqrtD, .fsqrtS, .fmovD, .fmovS, .fabsD, .fabsS, .fnegD, .fnegS, .fcvtSD, .fcvtDS, .fcmpD, .fcmpS, .fcmpeD, .fcmpeS, .fcselD, .fcselS, .scvtfDX, .scvtfDW, .scvtfSX, .scvtfSW, .fcvtzsXD, .fcvtzsWD, .fcvtzsXS, .fcvtzsWS, .fmovToX, .fmovToW, .fmovFromX, .fmovFromW:
+            return stepFP(p, r, s, code)
 
         // MARK: System
         case .mrs:

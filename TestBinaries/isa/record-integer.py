@@ -142,7 +142,7 @@ def gen_mem():
     """Memory case: x0..x3 are bases into the buffer."""
     b = "x%d" % random.randrange(4)
     t = lambda: r(12) + 4   # x4..x15 as data registers
-    k = random.randrange(14)
+    k = random.randrange(16)
     sizes = [("b", 1), ("h", 2), ("", 4), ("", 8)]
     if k in (0, 1, 2):
         name, n = random.choice(sizes)
@@ -204,10 +204,33 @@ def gen_mem():
     if k == 12:
         sz = random.choice([("b", "w"), ("h", "w"), ("", "w"), ("", "x")])
         return "%s%s %s%d, [%s]" % (random.choice(["ldar", "stlr", "ldapr"]), sz[0], sz[1], t(), b)
+    if k == 14:
+        # FP/SIMD register loads and stores, observed through memory and fmov/umov
+        reg, n = random.choice([("s", 4), ("d", 8), ("q", 16)])
+        b2 = "x%d" % random.randrange(4)
+        mode = random.randrange(4)
+        off = n * random.randrange(-2, 4)
+        if mode == 0: ld = "ldr %s4, [%s, #%d]" % (reg, b, max(off, 0))
+        elif mode == 1: ld = "ldr %s4, [%s, #%d]!" % (reg, b, off)
+        elif mode == 2: ld = "ldr %s4, [%s], #%d" % (reg, b, off)
+        else: ld = "ldur %s4, [%s, #%d]" % (reg, b, random.randrange(-16, 16))
+        return [ld, "str q4, [%s, #16]" % b2, "umov x5, v4.d[0]", "umov x6, v4.d[1]"]
+    if k == 15:
+        reg, n = random.choice([("s", 4), ("d", 8), ("q", 16)])
+        b2 = "x%d" % random.randrange(4)
+        mode = random.randrange(3)
+        off = n * random.randrange(-2, 3)
+        if mode == 0: ld = "ldp %s4, %s5, [%s, #%d]" % (reg, reg, b, off)
+        elif mode == 1: ld = "ldp %s4, %s5, [%s, #%d]!" % (reg, reg, b, off)
+        else: ld = "ldp %s4, %s5, [%s], #%d" % (reg, reg, b, off)
+        st = random.choice(["stp q5, q4, [%s, #32]" % b2, "stp %s5, %s4, [%s, #%d]" % (reg, reg, b2, off),
+                            "stp %s5, %s4, [%s, #%d]!" % (reg, reg, b2, off), "str %s5, [%s], #%d" % (reg, b2, off)])
+        return [ld, st, "umov x6, v4.d[1]"]
     return "prfm pldl1keep, [%s, #%d]" % (b, 8 * random.randrange(8))
 
 def assemble(snippets, tmp):
     """Returns the list of encodings for each snippet (list of words)."""
+    # Snippets hold at most three instructions plus the svc the test appends.
     src = [".arch armv8.3-a+lse+crc+rcpc", ".text"]
     for i, s in enumerate(snippets):
         lines = s if isinstance(s, list) else [s]

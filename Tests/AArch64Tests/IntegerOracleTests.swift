@@ -58,11 +58,11 @@ final class IntegerOracleTests: XCTestCase {
         let vectors = try Self.loadVectors()
         XCTAssertGreaterThan(vectors.count, 1000)
         let mem = try AddressSpace(size: 1 << 36)
-        let codeSize = UInt64((vectors.count * 16 + 0xFFF) & ~0xFFF)
+        let codeSize = UInt64((vectors.count * 32 + 0xFFF) & ~0xFFF)
         mem.mapFixed(Self.codeBase, codeSize, prot: PROT_READ | PROT_EXEC)
         for (i, v) in vectors.enumerated() {
             let words = v.words + [0xD400_0001] // svc #0
-            words.withUnsafeBytes { mem.poke(Self.codeBase + UInt64(i * 16), $0) }
+            words.withUnsafeBytes { mem.poke(Self.codeBase + UInt64(i * 32), $0) }
         }
         mem.mapFixed(Self.buffer, 0x1000, prot: PROT_READ | PROT_WRITE)
         let pattern = Self.pattern()
@@ -75,7 +75,7 @@ final class IntegerOracleTests: XCTestCase {
             for j in 16..<31 { cpu.r[j] = 0 }
             cpu.nzcv = v.inputs[16]
             cpu.r[Slot.exclAddr] = ~0
-            let start = Self.codeBase + UInt64(i * 16)
+            let start = Self.codeBase + UInt64(i * 32)
             cpu.pc = start
             let reason = exec.run()
             var got = (0..<16).map { cpu.r[$0] }
