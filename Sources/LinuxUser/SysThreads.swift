@@ -42,7 +42,9 @@ final class GuestLock {
     }
 
     func release() {
-        words[1].wrappingAdd(1, ordering: .releasing)
+        let serving = words[1].wrappingAdd(1, ordering: .releasing).newValue
+        // Nobody holds a later ticket: no one to wake (the common, single-thread case).
+        if words[0].load(ordering: .relaxed) == serving { return }
         _ = HostSyscall.call(HostNR.futex, Int(bitPattern: UnsafeMutableRawPointer(words + 1)), 129 /* WAKE_PRIVATE */,
                              Int(Int32.max))
     }
