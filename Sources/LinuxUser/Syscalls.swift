@@ -171,7 +171,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(229, "munlock", nil) { _, _ in 0 },
     SyscallRow(233, "madvise", nil, note: "MADV_DONTNEED zeroes private pages; other advice ignored") { $0.sysMadvise($1) },
     SyscallRow(242, "accept4", nil) { $0.sysSocketCall(242, $1) },
-    SyscallRow(260, "wait4", nil, note: "no children: passed to the host") { $0.sysWait4($1) },
+    SyscallRow(260, "wait4", nil, note: "children are forked emulators, so the host waits for them") { $0.sysWait4($1) },
     SyscallRow(261, "prlimit64", nil, note: "own process only; passed to the host") { $0.sysPrlimit($1) },
     SyscallRow(276, "renameat2", [.atfd, .str, .atfd, .str, .uint]) { $0.sysRenameat2($1, flags: $1.i32(4)) },
     SyscallRow(278, "getrandom", [.cptr, .int, .int]) { $0.sysGetrandom($1) },
