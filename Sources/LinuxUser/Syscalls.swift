@@ -96,7 +96,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(103, "setitimer", [.itimerWhich, .itimerval, .ptr], .itimerOld(2), note: "host timers; SIGALRM reaches the guest like other host signals") { $0.sysSetitimer($1) },
     SyscallRow(113, "clock_gettime", [.clock, .ptr], .timespecOut(1)) { $0.sysClockGettime($1) },
     SyscallRow(114, "clock_getres", [.clock, .ptr], .timespecOut(1)) { $0.sysClockGetres($1) },
-    SyscallRow(115, "clock_nanosleep", [.clock, .int, .timespec, .ptr]) { $0.sysClockNanosleep($1) },
+    SyscallRow(115, "clock_nanosleep", [.clock, .int, .timespec, .timespec]) { $0.sysClockNanosleep($1) },
     SyscallRow(120, "sched_getscheduler", nil) { p, a in HostSyscall.call(HostNetNR.sched_getscheduler, a.i32(0)) },
     SyscallRow(121, "sched_getparam", nil) { p, a in p.outBuf(a[1], 4).map { HostSyscall.call(HostNetNR.sched_getparam, a.i32(0), Int(bitPattern: $0)) } ?? -Errno.EFAULT },
     SyscallRow(122, "sched_setaffinity", nil, note: "accepted and ignored") { _, _ in 0 },

@@ -105,14 +105,16 @@ struct FlagName {
     init(_ value: Int, _ name: String) { self.value = value; self.name = name }
 }
 
+/// In qemu's order; O_LARGEFILE is left out, as qemu (whose host value for
+/// it is 0) shows it as a number.
 let openFlagNames: [FlagName] = [
     FlagName(GuestO.append, "O_APPEND"), FlagName(GuestO.creat, "O_CREAT"),
-    FlagName(GuestO.excl, "O_EXCL"), FlagName(GuestO.noctty, "O_NOCTTY"),
-    FlagName(GuestO.nonblock, "O_NONBLOCK"), FlagName(GuestO.sync, "O_SYNC"),
-    FlagName(GuestO.dsync, "O_DSYNC"), FlagName(GuestO.trunc, "O_TRUNC"),
+    FlagName(GuestO.directory, "O_DIRECTORY"), FlagName(GuestO.excl, "O_EXCL"),
+    FlagName(GuestO.noctty, "O_NOCTTY"), FlagName(GuestO.nofollow, "O_NOFOLLOW"),
+    FlagName(GuestO.nonblock, "O_NONBLOCK"), FlagName(GuestO.dsync, "O_DSYNC"),
+    FlagName(GuestO.sync, "O_SYNC"), FlagName(GuestO.trunc, "O_TRUNC"),
     FlagName(GuestO.direct, "O_DIRECT"), FlagName(GuestO.noatime, "O_NOATIME"),
     FlagName(GuestO.cloexec, "O_CLOEXEC"), FlagName(GuestO.path, "O_PATH"),
-    FlagName(GuestO.directory, "O_DIRECTORY"), FlagName(GuestO.nofollow, "O_NOFOLLOW"),
 ]
 
 // Orders and members follow qemu's tables, so composite flags print alike.

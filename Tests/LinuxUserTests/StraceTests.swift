@@ -131,3 +131,15 @@ extension StraceTests {
         XCTAssertEqual(call(35, [0xffff_ff9c, str("/tmp/lx/dd"), 0x200]), "unlinkat(-100,\"/tmp/lx/dd\",AT_REMOVEDIR)")
     }
 }
+
+extension StraceTests {
+    /// From qemu-aarch64 -strace of busybox (Debian's busybox-static, arm64).
+    func testBusyboxLines() {
+        XCTAssertEqual(call(56, [cwd, str("/tmp/lx/bb"), 0o40000 | 0o4000 | 0o2000000]),
+                       "openat(AT_FDCWD,\"/tmp/lx/bb\",O_RDONLY|O_DIRECTORY|O_NONBLOCK|O_CLOEXEC)")
+        p.mem.writeU64(scratch + 256, 0); p.mem.writeU64(scratch + 264, 10_000_000)
+        p.mem.writeU64(scratch + 272, 0); p.mem.writeU64(scratch + 280, 0)
+        XCTAssertEqual(call(115, [0, 0, scratch + 256, scratch + 272]),
+                       "clock_nanosleep(CLOCK_REALTIME,0,{tv_sec = 0,tv_nsec = 10000000},{tv_sec = 0,tv_nsec = 0})")
+    }
+}
