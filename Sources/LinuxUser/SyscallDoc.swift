@@ -57,8 +57,9 @@ public func syscallsMarkdown() -> String {
       and /proc/self/exe (the guest program) describe the guest; other /proc
       files are the host's.
     - Values that differ from qemu-aarch64 7.2 on purpose, following the
-      arm64 kernel: set_robust_list returns 0 (qemu: -ENOSYS); F_GETFL
-      reports O_LARGEFILE (qemu drops it); MAP_FIXED_NOREPLACE is honoured.
+      arm64 kernel: F_GETFL reports O_LARGEFILE (qemu drops it);
+      MAP_FIXED_NOREPLACE is honoured; execve of an arm64 program works without
+      binfmt_misc.
     - mmap of files copies the contents; MAP_SHARED file writes are not written back.
     - Signals: dispositions, masks, sigaltstack and delivery to guest handlers
       with the kernel's rt_sigframe (siginfo, ucontext, FPSIMD record). Host

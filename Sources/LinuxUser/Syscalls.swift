@@ -90,7 +90,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(95, "waitid", nil) { $0.sysWaitid($1) },
     SyscallRow(96, "set_tid_address", nil) { $0.sysSetTidAddress($1) },
     SyscallRow(98, "futex", [.ptr, .futexOp, .int, .ptr, .ptr, .int], note: "single thread: WAIT compares and times out or returns -EAGAIN, WAKE returns 0") { $0.sysFutex($1) },
-    SyscallRow(99, "set_robust_list", nil, note: "accepted, nothing to do without threads") { _, _ in 0 },
+    SyscallRow(99, "set_robust_list", nil, note: "-ENOSYS, as in qemu: robust futexes are not cleaned up at thread death, and glibc copes") { _, _ in -Errno.ENOSYS },
     SyscallRow(101, "nanosleep", nil) { $0.sysNanosleep($1) },
     SyscallRow(102, "getitimer", nil) { $0.sysGetitimer($1) },
     SyscallRow(103, "setitimer", [.itimerWhich, .itimerval, .ptr], .itimerOld(2), note: "host timers; SIGALRM reaches the guest like other host signals") { $0.sysSetitimer($1) },
