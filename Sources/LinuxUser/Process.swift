@@ -38,19 +38,36 @@ public final class LinuxProcess {
     public let executor: Executor
     public var options: ProcessOptions
 
+    /// State every thread of the guest process shares (see SysThreads.swift).
+    let shared: SharedProcessState
+
     /// Where the heap starts, and its current end (the value brk returns).
     public let brkStart: UInt64
-    public internal(set) var brkCurrent: UInt64
+    public internal(set) var brkCurrent: UInt64 {
+        get { shared.brkCurrent }
+        set { shared.brkCurrent = newValue }
+    }
 
-    /// Guest signal state (see Signals.swift).
-    var sigActions = [GuestSigaction](repeating: GuestSigaction(), count: Int(Sig.count) + 1)
+    /// Guest signal dispositions, process-wide (see Signals.swift).
+    var sigActions: [GuestSigaction] {
+        get { shared.sigActions }
+        set { shared.sigActions = newValue }
+    }
+    var trampoline: UInt64 {
+        get { shared.trampoline }
+        set { shared.trampoline = newValue }
+    }
+    /// What the host currently does with each signal (see syncHostSignals).
+    var hostDispositions: [HostDisposition] {
+        get { shared.hostDispositions }
+        set { shared.hostDispositions = newValue }
+    }
+
+    // Per-thread signal state.
     /// Blocked signals: bit (sig - 1), as in the kernel's sigset_t.
     public internal(set) var blocked: UInt64 = 0
     var pending: [PendingSignal] = []
     var altStack = GuestAltStack()
-    var trampoline: UInt64 = 0
-    /// What the host currently does with each signal (see syncHostSignals).
-    var hostDispositions = [HostDisposition](repeating: .fallback, count: 32)
     /// The mask rt_sigsuspend replaced, restored once a signal is taken.
     var suspendSavedMask: UInt64?
 
@@ -58,7 +75,20 @@ public final class LinuxProcess {
     var termination: Termination?
     /// Set by rt_sigreturn: x0 was restored and must not receive a result.
     var keepX0 = false
+    /// The process id (thread group), and this thread's id.
     var pid: Int
+    var tid: Int
+    /// True for the first thread, whose run() returns to the caller.
+    let isMainThread: Bool
+    /// A thread that forked: in the child it is the only thread.
+    var isMainThreadAfterFork = false
+    /// Set by exit (not exit_group): only this thread ends.
+    var threadExited = false
+    /// clone arguments a new thread applies itself before it runs.
+    var cloneFlags = 0
+    var cloneParentTid: UInt64 = 0
+    var cloneChildTid: UInt64 = 0
+    var startedSemaphore: UnsafeMutablePointer<sem_t>?
     /// True in the child of a fork: the clone result line is the parent's.
     var inForkedChild = false
     var clearChildTid: UInt64 = 0
@@ -70,19 +100,55 @@ public final class LinuxProcess {
         self.executor = executor
         self.options = options
         self.brkStart = brkStart
-        self.brkCurrent = brkStart
+        self.shared = SharedProcessState(brk: brkStart, cpu: cpu)
         self.pid = Int(getpid())
+        self.tid = pid
+        self.isMainThread = true
         let base = options.programPath.split(separator: "/").last.map(String.init) ?? ""
         self.threadName = Array(base.utf8.prefix(15))
+        inheritHostSignalState()
+    }
+
+    /// A new thread of `parent`'s process.
+    init(threadOf parent: LinuxProcess, cpu: CPU, executor: Executor) {
+        self.mem = parent.mem
+        self.cpu = cpu
+        self.executor = executor
+        self.options = parent.options
+        self.brkStart = parent.brkStart
+        self.shared = parent.shared
+        self.pid = parent.pid
+        self.tid = 0
+        self.isMainThread = false
+        self.threadName = parent.threadName
     }
 
     /// Runs the guest until it exits or dies by a signal.
     public func run() -> Termination {
+        let end = runLoop()
+        if threadExited {
+            // The main thread called exit while others run: like Linux, the
+            // process lives on until the last thread or an exit_group.
+            finishThread()
+            while true { pause() }
+        }
+        return end
+    }
+
+    /// The loop of one thread: executor exits are turned into syscalls and
+    /// signals until the thread or the process ends.
+    func runLoop() -> Termination {
+        let lock = shared.guestLock
+        lock.acquire()
+        defer { lock.release() }
         while true {
             if let t = termination { return t }
             switch executor.run() {
             case .syscall:
+                // Other threads run guest code while this one is in a syscall.
+                lock.release()
                 handleSyscall()
+                lock.acquire()
             case .fault(let addr, _):
                 let code = mem.perms[Int(truncatingIfNeeded: min(addr, mem.size - 1) >> AddressSpace.pageShift)]
                     & PagePerm.mapped != 0 && addr < mem.size ? SegvCode.accerr : SegvCode.maperr
@@ -93,7 +159,10 @@ public final class LinuxProcess {
             case .breakpoint:
                 raiseSynchronous(Sig.SIGTRAP, code: 1 /* TRAP_BRKPT */, addr: cpu.pc)
             case .attention:
-                break
+                if lock.contended {
+                    lock.release()
+                    lock.acquire()
+                }
             }
             if let t = termination { return t }
             deliverPending()
@@ -122,7 +191,14 @@ public final class LinuxProcess {
             }
         }
         keepX0 = false
-        let ret = row?.handler(self, args) ?? -Errno.ENOSYS
+        let ret: Int
+        if let row = row {
+            // Calls that change the region map or dispositions run under the
+            // process lock, so threads see them one at a time.
+            ret = row.serialized ? shared.locked { row.handler(self, args) } : row.handler(self, args)
+        } else {
+            ret = -Errno.ENOSYS
+        }
         if termination != nil { return }
         if inForkedChild {
             inForkedChild = false

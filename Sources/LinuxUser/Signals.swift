@@ -62,7 +62,6 @@ public enum SigFrame {
 /// Host signals that arrived for a guest handler, one bit per signal,
 /// set from the host handler and drained between executor runs.
 let hostPendingSignals = Atomic<UInt64>(0)
-nonisolated(unsafe) var hostAttentionSlot: UnsafeMutablePointer<UInt64>?
 
 /// si_code and (si_pid | si_uid << 32) of the last host instance of each
 /// signal; plain memory, written only by the handler (async-signal-safe).
@@ -79,7 +78,7 @@ private let hostSignalHandler: @convention(c) (Int32, UnsafeMutablePointer<sigin
         hostSignalInfo[2 * Int(sig) + 1] = raw.load(fromByteOffset: 16, as: UInt64.self)
     }
     hostPendingSignals.bitwiseOr(1 << UInt64(sig - 1), ordering: .relaxed)
-    hostAttentionSlot?.pointee |= Executor.attentionStop
+    requestAttentionEverywhere()
 }
 
 /// Signals that terminate with a core dump by default; qemu reports these.
@@ -139,10 +138,13 @@ extension LinuxProcess {
             let bit = UInt64(1) << UInt64(p.sig - 1)
             if blocked & bit != 0 && !p.synchronous { i += 1; continue }
             pending.remove(at: i)
-            if options.strace {
+            let act = sigActions[Int(p.sig)]
+            // qemu drops ignored signals before they are taken, so only
+            // handled and fatal ones get a trace line.
+            let ignored = act.handler == 1 || (act.handler == 0 && defaultIgnored.contains(p.sig))
+            if options.strace && !ignored {
                 Strace.emit(Strace.formatSignal(sig: p.sig, code: p.code, addr: p.addr, fault: p.synchronous))
             }
-            let act = sigActions[Int(p.sig)]
             switch act.handler {
             case 0:
                 if defaultIgnored.contains(p.sig) { continue }
@@ -306,7 +308,6 @@ extension LinuxProcess {
             case .fallback: signal(sig, SIG_DFL)
             case .ignore: signal(sig, SIG_IGN)
             case .catchRestart, .catchInterrupt:
-                hostAttentionSlot = cpu.r + Slot.attention
                 var sa = sigaction()
                 sa.__sigaction_handler.sa_sigaction = hostSignalHandler
                 sa.sa_flags = SA_SIGINFO | (want == .catchRestart ? SA_RESTART : 0)
@@ -314,6 +315,39 @@ extension LinuxProcess {
                 sigaction(sig, &sa, nil)
             }
         }
+    }
+
+    /// What execve hands a new program: ignored signals stay ignored and the
+    /// blocked mask is kept. The emulator was exec'd like the guest, so it
+    /// takes both from its own host state, then unblocks everything on the
+    /// host (syncHostSignals catches what the guest keeps blocked).
+    func inheritHostSignalState() {
+        var hostMask = sigset_t()
+        sigprocmask(SIG_SETMASK, nil, &hostMask)
+        for sig in Int32(1)...Sig.count where sig != Sig.SIGKILL && sig != Sig.SIGSTOP {
+            if sigismember(&hostMask, sig) == 1 { blocked |= 1 << UInt64(sig - 1) }
+            guard sig <= 31 else { continue }
+            var old = sigaction()
+            // SIG_IGN is the handler value 1.
+            if sigaction(sig, nil, &old) == 0,
+               unsafeBitCast(old.__sigaction_handler.sa_handler, to: Int.self) == 1 {
+                sigActions[Int(sig)].handler = 1
+                hostDispositions[Int(sig)] = .ignore
+            }
+        }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        sigprocmask(SIG_SETMASK, &empty, nil)
+        syncHostSignals()
+    }
+
+    /// Before execve: the host mask becomes the guest's, so the next
+    /// emulator inherits it (ignored signals are already ignored on the host).
+    func prepareHostSignalsForExec() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in Int32(1)...Sig.count where blocked & (1 << UInt64(sig - 1)) != 0 { sigaddset(&set, sig) }
+        sigprocmask(SIG_SETMASK, &set, nil)
     }
 
     /// Moves host signals caught for the guest into the pending queue.

@@ -137,7 +137,8 @@ public enum Strace {
         case .str:
             guard let s = mem.readCStringBytes(v, max: 4096) else { return pointer(v) }
             return "\"" + String(decoding: s, as: UTF8.self) + "\""
-        case .atfd: return i32 == -100 ? "AT_FDCWD" : String(i32)
+        // qemu names the whole register -100 only; a zero-extended int prints as a number.
+        case .atfd: return Int64(bitPattern: v) == -100 ? "AT_FDCWD" : String(i32)
         case .openFlags:
             let acc = Int(v) & GuestO.accmode
             let accName = ["O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"][acc]

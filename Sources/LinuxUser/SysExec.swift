@@ -6,7 +6,8 @@ import GuestMemory
 // A child process is a host fork of the whole emulator: the address space
 // is one private mapping, so the child gets a copy-on-write copy of it,
 // exactly what fork gives a native process. execve starts the emulator
-// again (/proc/self/exe) on the new program, as binfmt_misc would.
+// again (/proc/self/exe) on an arm64 program, as binfmt_misc would; other
+// programs are left to the host kernel, as under qemu-user.
 
 public enum GuestClone {
     public static let vm = 0x100, vfork = 0x4000, thread = 0x10000, settls = 0x80000
@@ -19,8 +20,9 @@ extension LinuxProcess {
     /// CLONE_VFORK) are not supported yet.
     func sysClone(_ a: SysArgs) -> Int {
         let flags = a.int(0)
+        if flags & GuestClone.thread != 0 && flags & GuestClone.vm != 0 { return sysCloneThread(a) }
         if flags & GuestClone.thread != 0 || (flags & GuestClone.vm != 0 && flags & GuestClone.vfork == 0) {
-            return -Errno.ENOSYS
+            return -Errno.EINVAL
         }
         // vfork: the parent sleeps until the child execs or exits, which
         // closes the child's copy of this close-on-exec pipe.
@@ -31,6 +33,9 @@ extension LinuxProcess {
         if child == 0 {
             if gate[0] >= 0 { close(gate[0]) }
             pid = Int(getpid())
+            tid = pid
+            isMainThreadAfterFork = true
+            shared.resetAfterFork()
             pending.removeAll()
             if a[1] != 0 { cpu.sp = a[1] }
             if flags & GuestClone.settls != 0 { cpu.tpidr = a[3] }
@@ -72,33 +77,39 @@ extension LinuxProcess {
         return nil
     }
 
+    /// execve: an arm64 ELF (directly or as the interpreter of a #! script)
+    /// runs in a new emulator; anything else is handed to the host kernel,
+    /// as qemu-user does, so host tools such as /bin/sh still run natively.
     func sysExecve(_ a: SysArgs) -> Int {
-        guard var path = guestPath(a[0]), var argv = guestStrings(a[1]), let envp = guestStrings(a[2]) else {
+        guard var path = guestPath(a[0]), let argv = guestStrings(a[1]), let envp = guestStrings(a[2]) else {
             return -Errno.EFAULT
         }
         if path == "/proc/self/exe" && !options.programPath.isEmpty { path = options.programPath }
         if access(path, F_OK) != 0 { return -xlatErrno(errno) }
         if access(path, X_OK) != 0 { return -Errno.EACCES }
-        // "#!interpreter [arg]": the kernel runs the interpreter with the
-        // script's path in place of argv[0].
-        for _ in 0..<4 {
-            guard let head = readHead(path) else { return -Errno.EACCES }
-            if head.count >= 20 && head[0..<4] == [0x7f, 0x45, 0x4c, 0x46] {
-                guard head[18] == 183 && head[19] == 0 else { return -Errno.ENOEXEC } // EM_AARCH64
-                return execEmulator(path: path, argv: argv, envp: envp)
-            }
-            guard head.count > 2, head[0] == 0x23, head[1] == 0x21 else { return -Errno.ENOEXEC }
+        guard let head = readHead(path) else { return -Errno.EACCES }
+        if isArm64ELF(head) { return execEmulator(path: path, argv: argv, envp: envp) }
+        if head.count > 2, head[0] == 0x23, head[1] == 0x21 {
+            // "#!interpreter [arg]": the interpreter gets the script's path in place of argv[0].
             let line = head[2...].prefix { $0 != 0x0a }
-            let words = String(decoding: line, as: UTF8.self).split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
-            guard let interp = words.first.map(String.init) else { return -Errno.ENOEXEC }
-            var newArgv = [interp]
-            if words.count > 1 { newArgv.append(String(words[1]).trimmingSpaces()) }
-            newArgv.append(path)
-            newArgv += argv.dropFirst()
-            argv = newArgv
-            path = mapSysroot(interp)
+            let words = String(decoding: line, as: UTF8.self)
+                .split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
+            if let interp = words.first.map(String.init) {
+                let hostInterp = mapSysroot(interp)
+                if let ih = readHead(hostInterp), isArm64ELF(ih) {
+                    var newArgv = [interp]
+                    if words.count > 1 { newArgv.append(String(words[1]).trimmingSpaces()) }
+                    newArgv.append(path)
+                    newArgv += argv.dropFirst()
+                    return execEmulator(path: hostInterp, argv: newArgv, envp: envp)
+                }
+            }
         }
-        return -Errno.ELOOP
+        return execHost(path: path, argv: argv, envp: envp)
+    }
+
+    func isArm64ELF(_ head: [UInt8]) -> Bool {
+        head.count >= 20 && head[0..<4] == [0x7f, 0x45, 0x4c, 0x46] && head[18] == 183 && head[19] == 0
     }
 
     func readHead(_ path: String) -> [UInt8]? {
@@ -123,11 +134,21 @@ extension LinuxProcess {
         if let first = argv.first { args += ["-0", first] }
         args += ["--", path]
         args += argv.dropFirst()
+        return execHost(path: "/proc/self/exe", argv: args, envp: envp)
+    }
+
+    /// The host's execve, with the guest's blocked mask handed on.
+    func execHost(path: String, argv args: [String], envp: [String]) -> Int {
         let cArgs = args.map { strdup($0) } + [nil]
         let cEnv = envp.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
-        execve("/proc/self/exe", cArgs, cEnv)
-        return -xlatErrno(errno)
+        prepareHostSignalsForExec()
+        execve(path, cArgs, cEnv)
+        let e = errno
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        sigprocmask(SIG_SETMASK, &empty, nil)
+        return -xlatErrno(e)
     }
 }
 

@@ -10,6 +10,7 @@ public enum GuestMap {
 }
 
 private let pageMask = AddressSpace.pageMask
+let mmapMinAddr: UInt64 = 0x8000
 @inline(__always) private func roundUp(_ a: UInt64) -> UInt64 { (a &+ pageMask) & ~pageMask }
 
 extension LinuxProcess {
@@ -57,6 +58,8 @@ extension LinuxProcess {
         if flags & (GuestMap.fixed | GuestMap.fixedNoreplace) != 0 {
             guard hint & pageMask == 0 else { return -Errno.EINVAL }
             guard hint &+ mlen <= mem.size, hint &+ mlen > hint else { return -Errno.ENOMEM }
+            // vm.mmap_min_addr (32 KiB in arm64 kernel configs): page zero stays unmapped.
+            if hint < mmapMinAddr { return -Errno.EPERM }
             if flags & GuestMap.fixed == 0 && !mem.isFree(hint, mlen) { return -Errno.EEXIST }
             addr = hint
         } else {

@@ -4,7 +4,8 @@ import GuestMemory
 // MARK: - Process identity, limits, exit, futex
 
 extension LinuxProcess {
-    func sysExit(_ a: SysArgs) -> Int {
+    func sysExit(_ a: SysArgs, group: Bool) -> Int {
+        if !group && shared.multiThreaded { threadExited = true }
         termination = .exited(Int32(a[0] & 0xff))
         return 0
     }
@@ -136,45 +137,5 @@ extension LinuxProcess {
         default:
             return -Errno.ENOSYS
         }
-    }
-}
-
-// MARK: - Time (struct timespec and timeval are two longs on both; clock ids match)
-
-extension LinuxProcess {
-    func sysClockGettime(_ a: SysArgs) -> Int {
-        var ts = timespec()
-        let r = withUnsafeMutablePointer(to: &ts) { HostSyscall.call(HostNR.clock_gettime, a.i32(0), Int(bitPattern: $0)) }
-        if r < 0 { return r }
-        return put(a[1], (Int64(ts.tv_sec), Int64(ts.tv_nsec))) ? 0 : -Errno.EFAULT
-    }
-
-    func sysClockGetres(_ a: SysArgs) -> Int {
-        var ts = timespec()
-        let r = withUnsafeMutablePointer(to: &ts) { HostSyscall.call(HostNR.clock_getres, a.i32(0), Int(bitPattern: $0)) }
-        if r < 0 || a[1] == 0 { return r }
-        return put(a[1], (Int64(ts.tv_sec), Int64(ts.tv_nsec))) ? 0 : -Errno.EFAULT
-    }
-
-    func sysGettimeofday(_ a: SysArgs) -> Int {
-        var tv = timeval()
-        gettimeofday(&tv, nil)
-        if a[0] != 0 && !put(a[0], (Int64(tv.tv_sec), Int64(tv.tv_usec))) { return -Errno.EFAULT }
-        if a[1] != 0 && !put(a[1], (Int32(0), Int32(0))) { return -Errno.EFAULT }
-        return 0
-    }
-
-    func sysNanosleep(_ a: SysArgs) -> Int {
-        guard let req = inBuf(a[0], 16) else { return -Errno.EFAULT }
-        var rem = 0
-        if a[1] != 0 { guard let p = outBuf(a[1], 16) else { return -Errno.EFAULT }; rem = Int(bitPattern: p) }
-        return HostSyscall.call(HostNR.nanosleep, Int(bitPattern: req), rem)
-    }
-
-    func sysClockNanosleep(_ a: SysArgs) -> Int {
-        guard let req = inBuf(a[2], 16) else { return -Errno.EFAULT }
-        var rem = 0
-        if a[3] != 0 { guard let p = outBuf(a[3], 16) else { return -Errno.EFAULT }; rem = Int(bitPattern: p) }
-        return HostSyscall.call(HostNR.clock_nanosleep, a.i32(0), a.i32(1), Int(bitPattern: req), rem)
     }
 }

@@ -131,7 +131,9 @@ extension LinuxProcess {
         let tid = a.i32(tidArg), sig = a.i32(sigArg)
         guard sig >= 0 && sig <= Int(Sig.count), tid > 0 else { return -Errno.EINVAL }
         if tidArg == 1 && a.i32(0) != pid { return -Errno.ESRCH }
-        guard tid == pid else { return -Errno.ESRCH }
+        // Another thread of this process (or a stranger, whom the host
+        // refuses): the host delivers it, and its handler queues it here.
+        guard tid == self.tid else { return HostSyscall.call(HostNR.tgkill, pid, tid, sig) }
         if sig != 0 { queueSignal(Int32(sig), code: -6 /* SI_TKILL */) }
         return 0
     }

@@ -37,8 +37,29 @@ public func syscallsMarkdown() -> String {
 
     ## Partial
 
-    - Single-threaded: clone, execve, fork and vfork are not in the table yet
-      (-ENOSYS); futex works on the one thread's words through the host futex.
+    - Threads: clone with CLONE_VM|CLONE_THREAD starts a host thread with its
+      own CPU and executor; guest code runs one thread at a time (a fair ticket
+      lock released at every syscall and every 10 ms), because the executor's
+      exclusives and atomics are plain memory operations. futex is the host
+      futex on the guest's words, so waits really block and wake across
+      threads. CLONE_CHILD_CLEARTID is honoured at thread exit (pthread_join).
+      Signals from the host reach whichever thread runs next; tgkill to
+      another thread goes through the host.
+    - Processes: clone without CLONE_VM (fork) and with CLONE_VFORK (vfork,
+      posix_spawn) is a host fork of the emulator; a vfork parent waits until
+      the child execs or exits, but their memories are separate copies.
+    - execve runs an arm64 ELF by starting the emulator again through
+      /proc/self/exe with the same -strace and -L settings, and so does a `#!`
+      script whose interpreter (looked up in the sysroot first) is an arm64
+      ELF. Any other file is passed to the host's execve, as qemu-user does,
+      so host programs such as /bin/sh run natively.
+    - /proc/self/maps (from the region map), /proc/cpuinfo (from `Features`)
+      and /proc/self/exe (the guest program) describe the guest; other /proc
+      files are the host's.
+    - Values that differ from qemu-aarch64 7.2 on purpose, following the
+      arm64 kernel: F_GETFL reports O_LARGEFILE (qemu drops it);
+      MAP_FIXED_NOREPLACE is honoured; execve of an arm64 program works without
+      binfmt_misc.
     - mmap of files copies the contents; MAP_SHARED file writes are not written back.
     - Signals: dispositions, masks, sigaltstack and delivery to guest handlers
       with the kernel's rt_sigframe (siginfo, ucontext, FPSIMD record). Host

@@ -11,6 +11,8 @@ public struct SyscallRow {
     /// What docs/syscalls.md says about the implementation.
     public let note: String
     let handler: (LinuxProcess, SysArgs) -> Int
+    /// Runs under the process lock (mapping and disposition changes).
+    var serialized: Bool { [56, 134, 214, 215, 216, 222, 226, 233].contains(nr) }
 
     init(_ nr: Int, _ name: String, _ args: [ArgFmt]?, _ ret: RetFmt = .dec, note: String = "",
          _ handler: @escaping (LinuxProcess, SysArgs) -> Int) {
@@ -83,18 +85,18 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(87, "timerfd_gettime", nil) { $0.sysTimerfdGettime($1) },
     SyscallRow(88, "utimensat", [.atfd, .str, .ptr, .atFlags]) { $0.sysUtimensat($1) },
     SyscallRow(92, "personality", nil, note: "PER_LINUX only") { p, a in a[0] == 0xffff_ffff || a[0] == 0 ? 0 : -Errno.EINVAL },
-    SyscallRow(93, "exit", [.int], .none, note: "single-threaded: ends the process") { $0.sysExit($1) },
-    SyscallRow(94, "exit_group", [.int], .none) { $0.sysExit($1) },
+    SyscallRow(93, "exit", [.int], .none, note: "ends the calling thread; the last one ends the process") { $0.sysExit($1, group: false) },
+    SyscallRow(94, "exit_group", [.int], .none) { $0.sysExit($1, group: true) },
     SyscallRow(95, "waitid", nil) { $0.sysWaitid($1) },
     SyscallRow(96, "set_tid_address", nil) { $0.sysSetTidAddress($1) },
     SyscallRow(98, "futex", [.ptr, .futexOp, .int, .ptr, .ptr, .int], note: "single thread: WAIT compares and times out or returns -EAGAIN, WAKE returns 0") { $0.sysFutex($1) },
-    SyscallRow(99, "set_robust_list", nil, note: "accepted, nothing to do without threads") { _, _ in 0 },
-    SyscallRow(101, "nanosleep", [.timespec, .ptr]) { $0.sysNanosleep($1) },
+    SyscallRow(99, "set_robust_list", nil, note: "-ENOSYS, as in qemu: robust futexes are not cleaned up at thread death, and glibc copes") { _, _ in -Errno.ENOSYS },
+    SyscallRow(101, "nanosleep", nil) { $0.sysNanosleep($1) },
     SyscallRow(102, "getitimer", nil) { $0.sysGetitimer($1) },
     SyscallRow(103, "setitimer", [.itimerWhich, .itimerval, .ptr], .itimerOld(2), note: "host timers; SIGALRM reaches the guest like other host signals") { $0.sysSetitimer($1) },
     SyscallRow(113, "clock_gettime", [.clock, .ptr], .timespecOut(1)) { $0.sysClockGettime($1) },
     SyscallRow(114, "clock_getres", [.clock, .ptr], .timespecOut(1)) { $0.sysClockGetres($1) },
-    SyscallRow(115, "clock_nanosleep", [.clock, .int, .timespec, .ptr]) { $0.sysClockNanosleep($1) },
+    SyscallRow(115, "clock_nanosleep", [.clock, .int, .timespec, .timespec]) { $0.sysClockNanosleep($1) },
     SyscallRow(120, "sched_getscheduler", nil) { p, a in HostSyscall.call(HostNetNR.sched_getscheduler, a.i32(0)) },
     SyscallRow(121, "sched_getparam", nil) { p, a in p.outBuf(a[1], 4).map { HostSyscall.call(HostNetNR.sched_getparam, a.i32(0), Int(bitPattern: $0)) } ?? -Errno.EFAULT },
     SyscallRow(122, "sched_setaffinity", nil, note: "accepted and ignored") { _, _ in 0 },
@@ -138,7 +140,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(175, "geteuid", []) { _, _ in Int(geteuid()) },
     SyscallRow(176, "getgid", []) { _, _ in Int(getgid()) },
     SyscallRow(177, "getegid", []) { _, _ in Int(getegid()) },
-    SyscallRow(178, "gettid", []) { p, _ in p.pid },
+    SyscallRow(178, "gettid", []) { p, _ in p.tid },
     SyscallRow(179, "sysinfo", nil) { $0.sysSysinfo($1) },
     SyscallRow(198, "socket", nil, note: "sockets: structs are the same on both; msghdr pointers translated") { $0.sysSocketCall(198, $1) },
     SyscallRow(199, "socketpair", nil) { $0.sysSocketCall(199, $1) },
@@ -159,8 +161,8 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(215, "munmap", [.ptr, .int]) { $0.sysMunmap($1) },
     SyscallRow(216, "mremap", nil, note: "MREMAP_MAYMOVE, MREMAP_FIXED; contents copied") { $0.sysMremap($1) },
     SyscallRow(220, "clone", [.cloneFlags, .childStack, .parentTid, .tls, .childTid], .clone,
-               note: "fork and vfork (a host fork of the emulator); threads -ENOSYS") { $0.sysClone($1) },
-    SyscallRow(221, "execve", [.str, .argv], note: "arm64 ELF runs in a new emulator; #! scripts; others -ENOEXEC") { $0.sysExecve($1) },
+               note: "threads (CLONE_VM|CLONE_THREAD) are host threads; fork and vfork are host forks of the emulator") { $0.sysClone($1) },
+    SyscallRow(221, "execve", [.str, .argv], note: "arm64 ELF (or #! script with an arm64 interpreter) runs in a new emulator; other files go to the host kernel, as in qemu-user") { $0.sysExecve($1) },
     SyscallRow(222, "mmap", [.ptr, .int, .prot, .mmapFlags, .int, .hex32], .addr, note: "anonymous, and file-backed copied in (MAP_SHARED files are copied, writes not written back)") { $0.sysMmap($1) },
     SyscallRow(223, "fadvise64", nil, note: "accepted; advice only") { _, _ in 0 },
     SyscallRow(226, "mprotect", [.ptr, .int, .prot]) { $0.sysMprotect($1) },
@@ -169,7 +171,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(229, "munlock", nil) { _, _ in 0 },
     SyscallRow(233, "madvise", nil, note: "MADV_DONTNEED zeroes private pages; other advice ignored") { $0.sysMadvise($1) },
     SyscallRow(242, "accept4", nil) { $0.sysSocketCall(242, $1) },
-    SyscallRow(260, "wait4", nil, note: "no children: passed to the host") { $0.sysWait4($1) },
+    SyscallRow(260, "wait4", nil, note: "children are forked emulators, so the host waits for them") { $0.sysWait4($1) },
     SyscallRow(261, "prlimit64", nil, note: "own process only; passed to the host") { $0.sysPrlimit($1) },
     SyscallRow(276, "renameat2", [.atfd, .str, .atfd, .str, .uint]) { $0.sysRenameat2($1, flags: $1.i32(4)) },
     SyscallRow(278, "getrandom", [.cptr, .int, .int]) { $0.sysGetrandom($1) },

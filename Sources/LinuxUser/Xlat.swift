@@ -82,8 +82,9 @@ public enum Sig {
     public static let count: Int32 = 64
 }
 
+/// Names as qemu's strace prints them (6 is SIGIOT there).
 let signalNames: [String] = [
-    "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
+    "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGIOT", "SIGBUS", "SIGFPE",
     "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
     "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
     "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
@@ -104,26 +105,28 @@ struct FlagName {
     init(_ value: Int, _ name: String) { self.value = value; self.name = name }
 }
 
+/// In qemu's order; O_LARGEFILE is left out, as qemu (whose host value for
+/// it is 0) shows it as a number.
 let openFlagNames: [FlagName] = [
     FlagName(GuestO.append, "O_APPEND"), FlagName(GuestO.creat, "O_CREAT"),
-    FlagName(GuestO.excl, "O_EXCL"), FlagName(GuestO.noctty, "O_NOCTTY"),
-    FlagName(GuestO.nonblock, "O_NONBLOCK"), FlagName(GuestO.sync, "O_SYNC"),
-    FlagName(GuestO.dsync, "O_DSYNC"), FlagName(GuestO.trunc, "O_TRUNC"),
+    FlagName(GuestO.directory, "O_DIRECTORY"), FlagName(GuestO.excl, "O_EXCL"),
+    FlagName(GuestO.noctty, "O_NOCTTY"), FlagName(GuestO.nofollow, "O_NOFOLLOW"),
+    FlagName(GuestO.nonblock, "O_NONBLOCK"), FlagName(GuestO.dsync, "O_DSYNC"),
+    FlagName(GuestO.sync, "O_SYNC"), FlagName(GuestO.trunc, "O_TRUNC"),
     FlagName(GuestO.direct, "O_DIRECT"), FlagName(GuestO.noatime, "O_NOATIME"),
     FlagName(GuestO.cloexec, "O_CLOEXEC"), FlagName(GuestO.path, "O_PATH"),
-    FlagName(GuestO.directory, "O_DIRECTORY"), FlagName(GuestO.nofollow, "O_NOFOLLOW"),
 ]
 
+// Orders and members follow qemu's tables, so composite flags print alike.
 let protNames: [FlagName] = [
-    FlagName(0, "PROT_NONE"), FlagName(1, "PROT_READ"), FlagName(2, "PROT_WRITE"), FlagName(4, "PROT_EXEC"),
+    FlagName(0, "PROT_NONE"), FlagName(4, "PROT_EXEC"), FlagName(1, "PROT_READ"), FlagName(2, "PROT_WRITE"),
 ]
 
 let mmapFlagNames: [FlagName] = [
-    FlagName(0x01, "MAP_SHARED"), FlagName(0x02, "MAP_PRIVATE"), FlagName(0x10, "MAP_FIXED"),
-    FlagName(0x20, "MAP_ANONYMOUS"), FlagName(0x100, "MAP_GROWSDOWN"), FlagName(0x800, "MAP_DENYWRITE"),
-    FlagName(0x1000, "MAP_EXECUTABLE"), FlagName(0x2000, "MAP_LOCKED"), FlagName(0x4000, "MAP_NORESERVE"),
-    FlagName(0x8000, "MAP_POPULATE"), FlagName(0x10000, "MAP_NONBLOCK"), FlagName(0x20000, "MAP_STACK"),
-    FlagName(0x40000, "MAP_HUGETLB"), FlagName(0x100000, "MAP_FIXED_NOREPLACE"),
+    FlagName(0x01, "MAP_SHARED"), FlagName(0x02, "MAP_PRIVATE"), FlagName(0x20, "MAP_ANONYMOUS"),
+    FlagName(0x800, "MAP_DENYWRITE"), FlagName(0x10, "MAP_FIXED"), FlagName(0x100, "MAP_GROWSDOWN"),
+    FlagName(0x1000, "MAP_EXECUTABLE"), FlagName(0x2000, "MAP_LOCKED"), FlagName(0x10000, "MAP_NONBLOCK"),
+    FlagName(0x4000, "MAP_NORESERVE"), FlagName(0x8000, "MAP_POPULATE"), FlagName(0x40000, "MAP_HUGETLB"),
 ]
 
 /// qemu's at_file_flags table names only these two.

@@ -117,3 +117,62 @@ extension ProgramTests {
         }
     }
 }
+
+extension ProgramTests {
+    /// popen and system go through posix_spawn (clone with CLONE_VFORK) and
+    /// execve of the host's /bin/sh; compared with qemu-aarch64.
+    func testPopenAndSystemThroughTheCommand() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let exe = root.appendingPathComponent(".build/debug/swift-qemu-lite").path
+        guard FileManager.default.isExecutableFile(atPath: exe) else { throw XCTSkip("swift-qemu-lite not built") }
+        let src = #"""
+        #include <stdio.h>
+        #include <stdlib.h>
+        int main(void) {
+            FILE *p = popen("echo from-shell; exit 3", "r");
+            char b[64];
+            fgets(b, sizeof b, p);
+            printf("got %s", b);
+            printf("pclose %x\n", pclose(p));
+            printf("system %x\n", system("exit 4"));
+            return 0;
+        }
+        """#
+        guard let bin = compileGuest("popen", src) else { throw XCTSkip("no aarch64 cross compiler") }
+        guard let q = host(["qemu-aarch64", bin]), let ours = host([exe, bin]) else { throw XCTSkip("cannot run") }
+        XCTAssertEqual(ours.1, q.1)
+        XCTAssertEqual(ours.0, q.0)
+    }
+}
+
+extension ProgramTests {
+    /// pthreads: atomics, a mutex and join across four guest threads.
+    func testThreadsMatchQemu() throws {
+        let src = #"""
+        #include <stdio.h>
+        #include <pthread.h>
+        #include <stdatomic.h>
+        static atomic_long total;
+        static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+        static long locked_total;
+        static void *work(void *arg) {
+            for (int i = 0; i < 20000; i++) {
+                atomic_fetch_add(&total, 1);
+                pthread_mutex_lock(&mu);
+                locked_total++;
+                pthread_mutex_unlock(&mu);
+            }
+            return (void *)((long)arg * 10);
+        }
+        int main(void) {
+            pthread_t t[4];
+            for (long i = 0; i < 4; i++) pthread_create(&t[i], 0, work, (void *)i);
+            long sum = 0;
+            for (int i = 0; i < 4; i++) { void *r; pthread_join(t[i], &r); sum += (long)r; }
+            printf("total %ld locked %ld sum %ld\n", (long)total, locked_total, sum);
+            return 0;
+        }
+        """#
+        _ = try runBoth("threads", src)
+    }
+}

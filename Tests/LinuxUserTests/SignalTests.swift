@@ -144,3 +144,28 @@ final class SignalTests: XCTestCase {
         XCTAssertEqual(info & 15, 0)
     }
 }
+
+extension SignalTests {
+    /// As across execve: a signal the host ignores starts ignored in the
+    /// guest, and the host's blocked mask becomes the guest's.
+    func testInheritsIgnoredSignalsAndMask() throws {
+        _ = try makeProcess() // resets the host state
+        signal(Sig.SIGUSR2, SIG_IGN)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, Sig.SIGHUP)
+        sigprocmask(SIG_BLOCK, &set, nil)
+        let mem = try AddressSpace(size: 1 << 36)
+        let cpu = CPU()
+        let p = LinuxProcess(mem: mem, cpu: cpu, executor: Executor(cpu: cpu, mem: mem), brkStart: 0x1000_0000, options: ProcessOptions())
+        XCTAssertEqual(p.blocked, 1 << (UInt64(Sig.SIGHUP) - 1))
+        mem.mapFixed(data, 0x1000, prot: PROT_READ | PROT_WRITE)
+        XCTAssertEqual(p.syscall(134, UInt64(Sig.SIGUSR2), 0, data, 8), 0)
+        XCTAssertEqual(mem.readU64(data), 1) // SIG_IGN
+        // The host mask was cleared; SIGHUP is caught on the host for the guest.
+        var now = sigset_t()
+        sigprocmask(SIG_SETMASK, nil, &now)
+        XCTAssertEqual(sigismember(&now, Sig.SIGHUP), 0)
+        _ = try makeProcess()
+    }
+}

@@ -113,3 +113,33 @@ extension StraceTests {
         XCTAssertEqual(call(56, [cwd, str("/tmp/x"), 0o1101, 0o644]), "openat(AT_FDCWD,\"/tmp/x\",O_WRONLY|O_CREAT|O_TRUNC,0644)")
     }
 }
+
+extension StraceTests {
+    /// From qemu-aarch64 -strace of a program mapping with many flags and calling abort().
+    func testFlagOrdersAndSignalNames() {
+        XCTAssertEqual(call(222, [0x70_0000_0000, 4096, 7, 0x2 | 0x10 | 0x20 | 0x4000 | 0x20000 | 0x8000, UInt64(bitPattern: -1), 0]),
+                       "mmap(0x0000007000000000,4096,PROT_EXEC|PROT_READ|PROT_WRITE,MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED|MAP_NORESERVE|MAP_POPULATE|0x20000,-1,0)")
+        XCTAssertEqual(call(222, [0, 4096, 0, 0x1 | 0x20 | 0x100000 | 0x100, UInt64(bitPattern: -1), 0]),
+                       "mmap(NULL,4096,PROT_NONE,MAP_SHARED|MAP_ANONYMOUS|MAP_GROWSDOWN|0x100000,-1,0)")
+        XCTAssertEqual(call(134, [37, 0x55008003c8, 0x5500800460]), "rt_sigaction(37,0x00000055008003c8,0x0000005500800460)")
+        XCTAssertEqual(call(131, [28999, 28999, 6]), "tgkill(28999,28999,SIGIOT)")
+        XCTAssertEqual(Strace.formatSignal(sig: 6, code: -6, addr: 28999, fault: false),
+                       "--- SIGIOT {si_signo=SIGIOT, si_code=SI_TKILL, si_pid=28999, si_uid=0} ---\n")
+        XCTAssertEqual(Strace.formatSignal(sig: 11, code: 1, addr: 0x1238, fault: true),
+                       "--- SIGSEGV {si_signo=SIGSEGV, si_code=1, si_addr=0x0000000000001238} ---\n")
+        // musl passes AT_FDCWD zero-extended; qemu then prints the number.
+        XCTAssertEqual(call(35, [0xffff_ff9c, str("/tmp/lx/dd"), 0x200]), "unlinkat(-100,\"/tmp/lx/dd\",AT_REMOVEDIR)")
+    }
+}
+
+extension StraceTests {
+    /// From qemu-aarch64 -strace of busybox (Debian's busybox-static, arm64).
+    func testBusyboxLines() {
+        XCTAssertEqual(call(56, [cwd, str("/tmp/lx/bb"), 0o40000 | 0o4000 | 0o2000000]),
+                       "openat(AT_FDCWD,\"/tmp/lx/bb\",O_RDONLY|O_DIRECTORY|O_NONBLOCK|O_CLOEXEC)")
+        p.mem.writeU64(scratch + 256, 0); p.mem.writeU64(scratch + 264, 10_000_000)
+        p.mem.writeU64(scratch + 272, 0); p.mem.writeU64(scratch + 280, 0)
+        XCTAssertEqual(call(115, [0, 0, scratch + 256, scratch + 272]),
+                       "clock_nanosleep(CLOCK_REALTIME,0,{tv_sec = 0,tv_nsec = 10000000},{tv_sec = 0,tv_nsec = 0})")
+    }
+}

@@ -7,6 +7,12 @@ import XCTest
 /// A process over a small address space, with no code: syscalls are
 /// called directly through the table with registers set by `syscall`.
 func makeProcess(size: UInt64 = 1 << 36, brk: UInt64 = 0x1000_0000) throws -> LinuxProcess {
+    // Earlier processes in this test run may have left host dispositions
+    // and masks behind; a new process inherits them, as after execve.
+    for sig in Int32(1)...31 where ![9, 19, 11, 7, 4, 8, 5].contains(sig) { signal(sig, SIG_DFL) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    sigprocmask(SIG_SETMASK, &empty, nil)
     let mem = try AddressSpace(size: size)
     let cpu = CPU()
     var opts = ProcessOptions()
@@ -166,6 +172,8 @@ final class SyscallTests: XCTestCase {
         XCTAssertNil(p.mem.region(containing: a))
         XCTAssertEqual(p.syscall(215, a + 1, 4096), -Errno.EINVAL)
         XCTAssertEqual(p.syscall(222, 0, 0, rw, anon, UInt64(bitPattern: -1), 0), -Errno.EINVAL)
+        XCTAssertEqual(p.syscall(222, 0, 4096, rw, anon | 0x100000, UInt64(bitPattern: -1), 0), -Errno.EPERM)
+        XCTAssertEqual(p.syscall(222, 0x1000, 4096, rw, anon | 0x10, UInt64(bitPattern: -1), 0), -Errno.EPERM)
         XCTAssertEqual(p.syscall(226, 0x9_0000_0000, 4096, rw), -Errno.ENOMEM) // mprotect of a hole
     }
 
