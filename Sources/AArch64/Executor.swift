@@ -1,3 +1,4 @@
+import Glibc
 import GuestMemory
 
 /// Executor state shared by the ops of both cores, in raw memory so the
@@ -56,11 +57,20 @@ public final class Executor {
     public static let attentionFlush: UInt64 = 1
     public static let attentionStop: UInt64 = 2
 
+    /// The switch core in debug builds (no tail calls there), the threaded
+    /// one in release builds; `SWIFT_QEMU_LITE_CORE=switch|threaded` overrides.
+    static let defaultCore: Core = {
+        if let v = getenv("SWIFT_QEMU_LITE_CORE"), let core = Core(rawValue: String(cString: v)) { return core }
+        #if DEBUG
+        return .switchLoop
+        #else
+        return .threaded
+        #endif
+    }()
+
     #if DEBUG
-    static let defaultCore = Core.switchLoop
     static let budget = 1
     #else
-    static let defaultCore = Core.threaded
     static let budget = 256
     #endif
 
