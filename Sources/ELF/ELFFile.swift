@@ -136,8 +136,9 @@ public struct ELFImage: Sendable {
                 guard ph.filesz <= ph.memsz else {
                     throw ELFError.badProgramHeaders("segment \(i) has a file size larger than its memory size")
                 }
+                // A segment with no file contents (all bss) may name any offset.
                 let (end, o) = ph.offset.addingReportingOverflow(ph.filesz)
-                guard !o, end <= UInt64(n) else {
+                guard ph.filesz == 0 || (!o && end <= UInt64(n)) else {
                     throw ELFError.truncated("segment \(i) extends beyond the end of the file")
                 }
                 let (_, o2) = ph.vaddr.addingReportingOverflow(ph.memsz)

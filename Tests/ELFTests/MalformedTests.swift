@@ -58,6 +58,21 @@ final class MalformedTests: XCTestCase {
         XCTAssertEqual(parseError(b), .badHeader("unknown ELF class 7"))
     }
 
+    func testSegmentWithoutFileContentsMayNameAnyOffset() {
+        // A bss-only PT_LOAD (p_filesz 0) with an offset past the end of the
+        // file is valid; the same offset with file contents is truncation.
+        var b = tiny
+        let phoff = Int(b.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0x20, as: UInt64.self) })
+        var load = phoff
+        while b.withUnsafeBytes({ $0.loadUnaligned(fromByteOffset: load, as: UInt32.self) }) != 1 { load += 56 }
+        let memsz = b.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: load + 40, as: UInt64.self) }
+        b.put64(load + 8, 0x10_0000)
+        b.put64(load + 32, 0)
+        XCTAssertNil(parseError(b))
+        b.put64(load + 32, min(memsz, 16))
+        XCTAssertEqual(parseError(b).map { "\($0)" }?.contains("beyond the end of the file"), true)
+    }
+
     func testMachineAndType() {
         var b = tiny
         b.put16(18, 62)
