@@ -1,14 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// The threaded handlers tail-call each other; without frame pointers each
+/// The threaded handlers tail-call each other. Without frame pointers each
 /// handler and its C-convention thunk lose a push/pop pair, which cuts the
-/// host instructions per guest instruction by a quarter in release builds.
+/// host instructions per guest instruction by a quarter in release builds;
+/// without function merging, no thunk reaches a shared body by a non-tail call.
 /// SwiftPM refuses unsafe flags in versioned dependencies, so a package that
 /// embeds this one sets SWIFT_QEMU_LITE_PORTABLE=1 to build without them.
 let executorSettings: [SwiftSetting] =
     Context.environment["SWIFT_QEMU_LITE_PORTABLE"] != nil ? [] :
-    [.unsafeFlags(["-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none"], .when(configuration: .release))]
+    [.unsafeFlags(["-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none", "-Xfrontend", "-disable-llvm-merge-functions-pass"], .when(configuration: .release))]
 
 let package = Package(
     name: "swift-qemu-lite",
