@@ -109,7 +109,7 @@ public enum InitialStack {
         let pointerBytes = UInt64(args.count + envs.count + 2) * 8
         guard stringBytes + pointerBytes <= size / stringLimitFraction else { throw ELFError.argumentListTooLong }
 
-        mem.mapFixed(low, size, prot: PROT_READ | PROT_WRITE, name: "[stack]")
+        mem.mapFixed(low, size, prot: PROT_READ | PROT_WRITE | (program.execStack ? PROT_EXEC : 0), name: "[stack]")
 
         var p = top - 8 // fs/exec.c: bprm->p = vma_end - sizeof(void *)
         func push(_ bytes: [UInt8]) -> UInt64 {

@@ -14,8 +14,12 @@ public struct LoadedProgram: Sendable {
     public var interpBase: UInt64
     /// First byte after the highest segment, page aligned: brk starts here.
     public var brkStart: UInt64
+    /// PT_GNU_STACK asks for an executable stack (PF_X), as for GCC's
+    /// trampolines of nested functions: Linux then maps the stack with exec.
+    public var execStack: Bool
 
-    public init(entry: UInt64, programEntry: UInt64, phdrAddr: UInt64, phnum: UInt64, phent: UInt64, interpBase: UInt64, brkStart: UInt64) {
+    public init(entry: UInt64, programEntry: UInt64, phdrAddr: UInt64, phnum: UInt64, phent: UInt64, interpBase: UInt64, brkStart: UInt64,
+                execStack: Bool = false) {
         self.entry = entry
         self.programEntry = programEntry
         self.phdrAddr = phdrAddr
@@ -23,6 +27,7 @@ public struct LoadedProgram: Sendable {
         self.phent = phent
         self.interpBase = interpBase
         self.brkStart = brkStart
+        self.execStack = execStack
     }
 }
 
@@ -72,7 +77,8 @@ public enum ELFLoader {
         let bias = image.type == ELFConst.etDyn ? try dynBias(image, mem) : 0
         let m = try map(image, bias: bias, name: name, into: mem)
         return LoadedProgram(entry: m.entry, programEntry: m.entry, phdrAddr: m.phdrAddr, phnum: m.phnum,
-                             phent: UInt64(ELFConst.phdrSize), interpBase: 0, brkStart: m.end)
+                             phent: UInt64(ELFConst.phdrSize), interpBase: 0, brkStart: m.end,
+                             execStack: image.programHeaders.contains { $0.type == ELFConst.ptGNUStack && $0.flags & ELFConst.pfX != 0 })
     }
 
     /// The bias that puts the lowest PT_LOAD of an ET_DYN image at

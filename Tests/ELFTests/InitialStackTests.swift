@@ -131,6 +131,26 @@ final class InitialStackTests: XCTestCase {
         XCTAssertNotEqual(first, mem.read(b.randomAddr, count: 16)!)
     }
 
+    /// PT_GNU_STACK with PF_X (GCC marks programs whose nested functions
+    /// need stack trampolines) gives an executable stack, as Linux does;
+    /// without it the stack is not executable.
+    func testExecutableStackFollowsPTGNUStack() throws {
+        for execFlag in [false, true] {
+            var b = Fixtures.bytes("tiny")
+            // Turn the second program header (the data LOAD) into
+            // PT_GNU_STACK, RW or RWX.
+            b.put32(120, ELFConst.ptGNUStack)
+            b.put32(124, execFlag ? 7 : 6)
+            let mem = try AddressSpace()
+            let p = try ELFLoader.load(image: ELFImage(bytes: b), into: mem)
+            XCTAssertEqual(p.execStack, execFlag)
+            let setup = StackSetup(argv: ["p"], envp: [], execfn: "p", hwcap: 0, hwcap2: 0)
+            let a = try InitialStack.build(mem: mem, program: p, setup: setup)
+            XCTAssertTrue(mem.check(a.sp, 8, PagePerm.write))
+            XCTAssertEqual(mem.check(a.sp, 8, PagePerm.exec), execFlag)
+        }
+    }
+
     func testArgumentListTooLong() throws {
         let mem = try AddressSpace()
         let p = try ELFLoader.load(path: Fixtures.path("tiny"), into: mem)
