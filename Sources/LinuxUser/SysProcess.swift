@@ -23,6 +23,12 @@ extension LinuxProcess {
             m.initializeMemory(as: UInt8.self, repeating: 0)
             for (i, c) in "aarch64".utf8.enumerated() { m[i] = c }
         }
+        if let release = options.unameRelease {
+            withUnsafeMutableBytes(of: &u.release) { m in
+                m.initializeMemory(as: UInt8.self, repeating: 0)
+                for (i, c) in release.utf8.prefix(m.count - 1).enumerated() { m[i] = c }
+            }
+        }
         return put(a[0], u) ? 0 : -Errno.EFAULT
     }
 
