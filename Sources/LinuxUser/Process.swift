@@ -12,6 +12,9 @@ public struct ProcessOptions: Sendable {
     public var programPath = ""
     /// The uname release shown to the guest (-r / QEMU_UNAME); nil is the host's.
     public var unameRelease: String? = nil
+    /// With a seed (-seed / QEMU_RAND_SEED), getrandom returns a
+    /// reproducible stream; this is its state, advanced by each call.
+    public var randomState: UInt64? = nil
 
     public init() {}
 }

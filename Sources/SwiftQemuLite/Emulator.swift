@@ -105,6 +105,8 @@ public final class Emulator {
         options.sysroot = config.sysroot
         options.programPath = config.programPath
         options.unameRelease = config.unameRelease
+        // A stream apart from the AT_RANDOM bytes drawn from the same seed.
+        options.randomState = config.randomSeed.map { $0 ^ 0x6765_7472_616e_646f }
         process = LinuxProcess(mem: mem, cpu: cpu, executor: executor, brkStart: program.brkStart, options: options)
     }
 

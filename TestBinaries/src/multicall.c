@@ -5,6 +5,9 @@
  *   echo ARGS...   prints ARGS separated by spaces
  *   true, false    exit 0 and 1
  *   uname          prints the release and machine from uname(2)
+ *   cat FILE...    copies each FILE to stdout
+ *   random         prints the 16 AT_RANDOM bytes in hex
+ *   getrandom      prints 16 bytes from getrandom(2) in hex
  *   run PROG...    runs each PROG (fork, execv with argv[0] = PROG and one
  *                  argument "from-run"), waits, prints "PROG: exit N"
  *   anything else  prints "name=BASENAME argc=N", then each argument;
@@ -13,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/auxv.h>
+#include <sys/random.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +41,31 @@ int main(int argc, char **argv) {
         struct utsname u;
         if (uname(&u) != 0) return 2;
         printf("%s %s\n", u.release, u.machine);
+        return 0;
+    }
+    if (strcmp(name, "cat") == 0) {
+        for (int i = 1; i < argc; i++) {
+            int fd = open(argv[i], O_RDONLY);
+            if (fd < 0) { perror(argv[i]); return 1; }
+            char buf[4096];
+            ssize_t n;
+            while ((n = read(fd, buf, sizeof buf)) > 0) fwrite(buf, 1, (size_t)n, stdout);
+            close(fd);
+        }
+        return 0;
+    }
+    if (strcmp(name, "random") == 0) {
+        const unsigned char *r = (const unsigned char *)getauxval(AT_RANDOM);
+        if (!r) return 2;
+        for (int i = 0; i < 16; i++) printf("%02x", r[i]);
+        printf("\n");
+        return 0;
+    }
+    if (strcmp(name, "getrandom") == 0) {
+        unsigned char r[16];
+        if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) return 2;
+        for (int i = 0; i < 16; i++) printf("%02x", r[i]);
+        printf("\n");
         return 0;
     }
     if (strcmp(name, "run") == 0) {
