@@ -129,6 +129,10 @@ public final class Executor {
             }
             var index = cache.lookup(pc)
             if index < 0 {
+                if pc & 3 != 0 {
+                    r[Slot.pc] = pc
+                    return .pcAlignment(addr: pc)
+                }
                 let gen = cache.generation
                 index = cache.translate(pc, mem: mem)
                 if index < 0 {
