@@ -34,6 +34,15 @@ final class BinfmtRegistrationTests: BinfmtTestCase {
         XCTAssertEqual(twice.stderr, "swift-qemu-lite: no binfmt_misc entry named '\(name)'\n")
     }
 
+    func testNotRootIsRefused() throws {
+        let r = try run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Self.tool,
+                                             "--binfmt", "register", "--name", "sqltest-never"])
+        guard r.status != 126 && r.status != 127 else { throw XCTSkip("the unprivileged user cannot run \(Self.tool)") }
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "swift-qemu-lite: registering with binfmt_misc needs root; run it with sudo\n")
+        XCTAssertNil(Binfmt.entry(named: "sqltest-never"))
+    }
+
     func testCredentialImpliesOpenBinary() throws {
         let name = try register(["--credential"])
         XCTAssertEqual(Binfmt.entry(named: name)?.flags, "OC")
