@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "LinuxUser", dependencies: ["AArch64", "GuestMemory", "ELF"]),
         .target(name: "SwiftQemuLite", dependencies: ["AArch64", "GuestMemory", "ELF", "LinuxUser"]),
         .executableTarget(name: "swift-qemu-lite", dependencies: ["SwiftQemuLite"]),
-        .testTarget(name: "AArch64Tests", dependencies: ["AArch64", "GuestMemory"]),
+        .testTarget(name: "AArch64Tests", dependencies: ["AArch64", "GuestMemory"], exclude: ["Fixtures"]),
         .testTarget(name: "ELFTests", dependencies: ["ELF", "GuestMemory"]),
         .testTarget(name: "IntegrationTests", dependencies: ["SwiftQemuLite"]),
         .testTarget(name: "BinfmtTests", dependencies: ["SwiftQemuLite"]),
