@@ -268,6 +268,16 @@ final class CLIOptionTests: XCTestCase {
         XCTAssertTrue(persist.stdout.contains("\n:sqltest-print:M::\\x7f\\x45\\x4c\\x46"), persist.stdout)
         XCTAssertTrue(persist.stdout.contains(":/bin/sh:F\n"), persist.stdout)
         XCTAssertTrue(persist.stdout.hasSuffix("none /proc/sys/fs/binfmt_misc binfmt_misc defaults 0 0\n"), persist.stdout)
+        // --write's file, into a scratch directory rather than /etc/binfmt.d.
+        let etc = FileManager.default.temporaryDirectory.appendingPathComponent("sql-binfmt.d-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: etc) }
+        let reg = Binfmt.Registration(name: "sqltest-file", interpreter: "/bin/sh", flags: [.fixBinary, .preserveArgv0])
+        let written = try Binfmt.writePersistent(reg, directory: etc.path)
+        XCTAssertEqual(written, etc.path + "/sqltest-file.conf")
+        let lines = try String(contentsOfFile: written, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.filter { !$0.hasPrefix("#") }, [Substring(reg.line)])
+        XCTAssertTrue(reg.line.hasSuffix(":/bin/sh:PF"))
+
         let bad = try run(["--binfmt", "persist", "--interpreter", "relative/path"])
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.stderr.hasPrefix("swift-qemu-lite: invalid interpreter 'relative/path'"), bad.stderr)
