@@ -8,6 +8,9 @@
  *   cat FILE...    copies each FILE to stdout
  *   random         prints the 16 AT_RANDOM bytes in hex
  *   getrandom      prints 16 bytes from getrandom(2) in hex
+ *   sh -c LINE     a tiny shell: runs the commands of LINE separated by ';'
+ *                  (words split at spaces, names without '/' taken from
+ *                  /bin), one after the other; exits with the last status
  *   run PROG...    runs each PROG (fork, execv with argv[0] = PROG and one
  *                  argument "from-run"), waits, prints "PROG: exit N"
  *   anything else  prints "name=BASENAME argc=N", then each argument;
@@ -26,6 +29,37 @@
 static const char *base(const char *p) {
     const char *s = strrchr(p, '/');
     return s ? s + 1 : p;
+}
+
+/* Runs one command of words; returns its exit status as a shell would. */
+static int spawn(char **words) {
+    char path[4096];
+    if (strchr(words[0], '/')) snprintf(path, sizeof path, "%s", words[0]);
+    else snprintf(path, sizeof path, "/bin/%s", words[0]);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) return 2;
+    if (pid == 0) {
+        execv(path, words);
+        perror(words[0]);
+        _exit(127);
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid) return 2;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int shell(char *line) {
+    int status = 0;
+    for (char *cmd = strtok(line, ";"), *next; cmd; cmd = next) {
+        next = strtok(NULL, ";");
+        char *words[64];
+        int n = 0;
+        for (char *save, *w = strtok_r(cmd, " ", &save); w && n < 63; w = strtok_r(NULL, " ", &save)) words[n++] = w;
+        words[n] = 0;
+        if (n > 0) status = spawn(words);
+    }
+    return status;
 }
 
 int main(int argc, char **argv) {
@@ -67,6 +101,13 @@ int main(int argc, char **argv) {
         for (int i = 0; i < 16; i++) printf("%02x", r[i]);
         printf("\n");
         return 0;
+    }
+    if (strcmp(name, "sh") == 0) {
+        if (argc != 3 || strcmp(argv[1], "-c") != 0) {
+            fprintf(stderr, "usage: sh -c 'command; command...'\n");
+            return 2;
+        }
+        return shell(argv[2]);
     }
     if (strcmp(name, "run") == 0) {
         for (int i = 1; i < argc; i++) {

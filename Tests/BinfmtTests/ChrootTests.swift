@@ -64,7 +64,7 @@ final class ChrootTests: BinfmtTestCase {
                         toPath: dir + "/bin/multicall-glibc")
         try fm.copyItem(atPath: Self.root.appendingPathComponent("TestBinaries/bin/hello.glibc-O2").path,
                         toPath: dir + "/bin/hello")
-        for applet in ["echo", "true", "false", "run", "uname"] {
+        for applet in ["sh", "echo", "true", "false", "run", "uname"] {
             try fm.createSymbolicLink(atPath: dir + "/bin/" + applet, withDestinationPath: "multicall")
         }
         // As in any chroot set-up: the emulator starts guest execve's
@@ -106,5 +106,18 @@ final class ChrootTests: BinfmtTestCase {
 
             """)
         XCTAssertTrue(many.stderr.contains("/bin/missing: No such file or directory"), many.stderr)
+
+        // A shell command line starting several programs.
+        let sh = try run(chroot, [dir, "/bin/sh", "-c", "echo one; hello; uname; multicall-glibc x y; false"], env: env)
+        XCTAssertEqual(sh.status, 1, sh.stderr)
+        XCTAssertEqual(assertEmulated(sh), """
+            one
+            Hello, world!
+            6.1.0-rpi-test aarch64
+            name=multicall-glibc argc=3
+            argv[1]=x
+            argv[2]=y
+
+            """)
     }
 }

@@ -157,6 +157,15 @@ final class CLIOptionTests: XCTestCase {
         XCTAssertEqual(r.stderr, "")
         let text = try String(contentsOf: log, encoding: .utf8)
         XCTAssertTrue(text.contains(" exit_group(0)\n"), text)
+        // Nothing to log: the file is not even created.
+        let unused = log.deletingLastPathComponent().appendingPathComponent("sql-log-unused-\(getpid()).txt")
+        XCTAssertEqual(try applet("echo", ["x"], options: ["-D", unused.path]).stdout, "x\n")
+        XCTAssertEqual(try applet("echo", ["x"], env: ["QEMU_LOG_FILENAME": unused.path]).stdout, "x\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: unused.path))
+        let viaEnv = try applet("echo", ["x"], options: ["-strace"], env: ["QEMU_LOG_FILENAME": unused.path])
+        defer { try? FileManager.default.removeItem(at: unused) }
+        XCTAssertEqual(viaEnv.stderr, "")
+        XCTAssertTrue(try String(contentsOf: unused, encoding: .utf8).contains(" exit_group(0)\n"))
         let bad = try applet("true", options: ["-strace", "-D", "/no/such/dir/log"])
         XCTAssertEqual(bad.status, 1)
         XCTAssertEqual(bad.stderr, "swift-qemu-lite: /no/such/dir/log: No such file or directory\n")
