@@ -78,10 +78,17 @@ public enum Tool {
     /// run's wall time and guest MIPS (instructions per microsecond).
     static func statsLine(instructions: UInt64, syscalls: UInt64, seconds: Double) -> String {
         let mips = seconds > 0 ? Double(instructions) / seconds / 1e6 : 0
-        let secs = (seconds * 1000).rounded() / 1000
-        let m = (mips * 10).rounded() / 10
+        // Fixed-point text: Double's description turns small values into
+        // exponents (1e-05).
+        func fixed(_ v: Double, _ digits: Int) -> String {
+            var scale = 1
+            for _ in 0..<digits { scale *= 10 }
+            let n = Int((v * Double(scale)).rounded())
+            let frac = String(n % scale)
+            return "\(n / scale)." + String(repeating: "0", count: digits - frac.count) + frac
+        }
         return "\(CommandLineOptions.toolName): stats: \(instructions) guest instructions, \(syscalls) syscalls, "
-            + "\(secs) s, \(m) guest MIPS\n"
+            + "\(fixed(seconds, 6)) s, \(fixed(mips, 1)) guest MIPS\n"
     }
 
     /// One line on stderr, then exit status 1 (as qemu for its own errors).
