@@ -18,6 +18,19 @@ enum StaticBuild {
     }
 
     static let missing = "the static build is missing: run TestBinaries/build-static-emulator.sh --debug (.ci/run does)"
+
+    /// The static build, unless a source file changed after it was made
+    /// (a stale build would test old code).
+    static func current() throws -> String {
+        guard let path else { throw XCTSkip(missing) }
+        let built = modified(path)
+        let sources = BinfmtTestCase.root.appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String } ?? []
+        if let newer = files.first(where: { $0.hasSuffix(".swift") && modified(sources.path + "/" + $0) > built }) {
+            throw XCTSkip("the static build is older than Sources/\(newer): run TestBinaries/build-static-emulator.sh --debug")
+        }
+        return path
+    }
 }
 
 /// The static build has no program interpreter and needs no shared library.
@@ -56,7 +69,7 @@ final class ChrootTests: BinfmtTestCase {
     }
 
     func testChrootRunsArm64Programs() throws {
-        guard let tool = StaticBuild.path else { throw XCTSkip(StaticBuild.missing) }
+        let tool = try StaticBuild.current()
         let fm = FileManager.default
         for d in ["bin", "proc", "tmp"] { try fm.createDirectory(atPath: dir + "/" + d, withIntermediateDirectories: true) }
         try fm.copyItem(atPath: Self.multicall, toPath: dir + "/bin/multicall")
