@@ -50,6 +50,11 @@ public final class Executor {
     public let cpu: CPU
     public let mem: AddressSpace
     let cache = BlockCache()
+    /// Blocks decoded, and block look-ups that found a decoded block
+    /// (transitions through a chained link bypass the look-up and are not
+    /// counted), for --stats.
+    public private(set) var blocksTranslated = 0
+    public private(set) var blockCacheHits = 0
     let state: UnsafeMutablePointer<ExecState>
     /// Which core runs the ops.
     public var core: Core
@@ -139,7 +144,10 @@ public final class Executor {
                     r[Slot.pc] = pc
                     return .fault(addr: pc, write: false)
                 }
+                blocksTranslated &+= 1
                 if gen != cache.generation { linkOwner = nil }
+            } else {
+                blockCacheHits &+= 1
             }
             if let owner = linkOwner {
                 switch linkWhich {

@@ -359,7 +359,7 @@ public enum CommandLineOptions {
         -D logfile           QEMU_LOG_FILENAME write logs to 'logfile' (default stderr)
         -seed number         QEMU_RAND_SEED    seed the AT_RANDOM bytes
         -icount-report       SWIFT_QEMU_LITE_STATS  print the guest instruction count at exit
-        -stats                                 print instructions, syscalls and guest MIPS at exit
+        -stats                                 print instructions, blocks, syscalls and guest MIPS at exit
         -version                               display version information and exit
         --                                     end of options; the program follows
 

@@ -60,6 +60,8 @@ public enum Tool {
                 clock_gettime(CLOCK_MONOTONIC, &now)
                 let seconds = Double(now.tv_sec - started.tv_sec) + Double(now.tv_nsec - started.tv_nsec) / 1e9
                 writeStderr(statsLine(instructions: emulator.instructionCount,
+                                      blocks: emulator.executor.blocksTranslated,
+                                      hits: emulator.executor.blockCacheHits,
                                       syscalls: emulator.process.syscallCount, seconds: seconds))
             }
             switch end {
@@ -74,9 +76,10 @@ public enum Tool {
         }
     }
 
-    /// The --stats line: the main thread's instructions and syscalls, the
-    /// run's wall time and guest MIPS (instructions per microsecond).
-    static func statsLine(instructions: UInt64, syscalls: UInt64, seconds: Double) -> String {
+    /// The --stats line: the main thread's instructions, translated blocks,
+    /// block-cache hits and syscalls, the run's wall time and guest MIPS
+    /// (instructions per microsecond).
+    static func statsLine(instructions: UInt64, blocks: Int, hits: Int, syscalls: UInt64, seconds: Double) -> String {
         let mips = seconds > 0 ? Double(instructions) / seconds / 1e6 : 0
         // Fixed-point text: Double's description turns small values into
         // exponents (1e-05).
@@ -87,7 +90,8 @@ public enum Tool {
             let frac = String(n % scale)
             return "\(n / scale)." + String(repeating: "0", count: digits - frac.count) + frac
         }
-        return "\(CommandLineOptions.toolName): stats: \(instructions) guest instructions, \(syscalls) syscalls, "
+        return "\(CommandLineOptions.toolName): stats: \(instructions) guest instructions, \(blocks) blocks translated, "
+            + "\(hits) block-cache hits, \(syscalls) syscalls, "
             + "\(fixed(seconds, 6)) s, \(fixed(mips, 1)) guest MIPS\n"
     }
 

@@ -206,8 +206,16 @@ final class CLIOptionTests: XCTestCase {
     func testStats() throws {
         let r = try applet("echo", ["counted"], options: ["--stats"])
         XCTAssertEqual(r.stdout, "counted\n")
-        let pattern = #"^swift-qemu-lite: stats: [1-9][0-9]* guest instructions, ([1-9][0-9]*) syscalls, [0-9.]+ s, [0-9.]+ guest MIPS\n$"#
+        let pattern = #"^swift-qemu-lite: stats: [1-9][0-9]* guest instructions, [1-9][0-9]* blocks translated, "#
+            + #"[0-9]+ block-cache hits, [1-9][0-9]* syscalls, [0-9]+\.[0-9]{6} s, [0-9]+\.[0-9] guest MIPS\n$"#
         XCTAssertNotNil(r.stderr.range(of: pattern, options: .regularExpression), r.stderr)
+        // Every block translated ran at least one instruction.
+        let busy = try run(["--stats", "TestBinaries/bin/malloc.musl-O2"])
+        let numbers = busy.stderr.split(separator: "\n").last.map { line in
+            line.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: CharacterSet(charactersIn: ","))) }
+        } ?? []
+        XCTAssertEqual(numbers.count, 4, busy.stderr)
+        if numbers.count == 4 { XCTAssertGreaterThanOrEqual(numbers[0], numbers[1], busy.stderr) }
         XCTAssertEqual(try applet("echo", ["counted"], options: ["-stats"]).stderr.isEmpty, false)
         // A strace of the same run counts the same syscalls.
         let traced = try applet("echo", ["counted"], options: ["-strace", "--stats"])
