@@ -117,6 +117,13 @@ public final class Executor {
         // The op whose link should point at the block we enter next.
         var linkOwner: UnsafeMutablePointer<Op>? = nil
         var linkWhich = 0
+        // Counted in locals and stored once on the way out: no exclusivity
+        // check on the class's properties per block.
+        var translated = 0, hits = 0
+        defer {
+            blocksTranslated &+= translated
+            blockCacheHits &+= hits
+        }
 
         while true {
             let attention = r[Slot.attention]
@@ -144,10 +151,10 @@ public final class Executor {
                     r[Slot.pc] = pc
                     return .fault(addr: pc, write: false)
                 }
-                blocksTranslated &+= 1
+                translated &+= 1
                 if gen != cache.generation { linkOwner = nil }
             } else {
-                blockCacheHits &+= 1
+                hits &+= 1
             }
             if let owner = linkOwner {
                 switch linkWhich {
