@@ -2,7 +2,8 @@
 # Runs GCC's own execute tests under qemu-aarch64 and under swift-qemu-lite
 # and compares them.
 #
-#   TestBinaries/gcc-torture.sh [--jobs N] [--filter GLOB] [--opts "-O0 -O2"] WORKDIR
+#   TestBinaries/gcc-torture.sh [--jobs N] [--filter GLOB] [--opts "-O0 -O2"]
+#                               [--unimplemented] WORKDIR
 #
 # Suites (from Debian's gcc-12-source, fetched into WORKDIR, never committed):
 #   execute      gcc.c-torture/execute/*.c          (-w; each torture level)
@@ -17,6 +18,8 @@
 # "Each level" is --opts (default "-O0 -O2"; GCC's own run also uses -O1,
 # -O3 and -Os). Every binary is `aarch64-linux-gnu-gcc -static ... -lm`.
 #
+# --jobs is at most 2 (default 2): the machine is shared.
+#
 # Test ids look like SUITE/FILE@LEVEL; --filter is a shell glob on them
 # (e.g. 'execute/*@-O2', 'advsimd/vld*'). A test is skipped, with a reason,
 # when a dg directive asks for something this runner does not give: an
@@ -25,6 +28,8 @@
 # files, unknown dg-add-options. Other dg directives (dg-options,
 # dg-additional-options, dg-skip-if, dg-shouldfail, target selectors) are
 # honoured; dg-final scans are compile-time checks and are ignored.
+# --unimplemented runs the tests for unimplemented extensions other than
+# SVE/SME too (qemu implements them), to see what implementing one fixes.
 #
 # Each binary runs once under qemu-aarch64 (timeout 30 s) and once under
 # .build/release/swift-qemu-lite (timeout 120 s; built if missing), in an
@@ -47,23 +52,26 @@ set -euo pipefail
 jobs=2
 filter='*'
 opts='-O0 -O2'
+unimpl=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --jobs) jobs="$2"; shift 2 ;;
         --filter) filter="$2"; shift 2 ;;
         --opts) opts="$2"; shift 2 ;;
-        -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
+        --unimplemented) unimpl=1; shift ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
 done
-[ $# -eq 1 ] || { echo "usage: $0 [--jobs N] [--filter GLOB] [--opts LEVELS] WORKDIR" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: $0 [--jobs N] [--filter GLOB] [--opts LEVELS] [--unimplemented] WORKDIR" >&2; exit 2; }
 mkdir -p "$1"
 workdir="$(cd "$1" && pwd)"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-testsuite="$workdir/gcc-12.2.0/gcc/testsuite"
-if [ ! -d "$testsuite/gcc.target/aarch64" ]; then
+find_testsuite() { ls -d "$workdir"/gcc-*/gcc/testsuite 2>/dev/null | head -1; }
+testsuite="$(find_testsuite)"
+if [ -z "$testsuite" ] || [ ! -d "$testsuite/gcc.target/aarch64" ]; then
     (
         cd "$workdir"
         ls gcc-12-source_*.deb >/dev/null 2>&1 || apt-get download gcc-12-source
@@ -73,6 +81,7 @@ if [ ! -d "$testsuite/gcc.target/aarch64" ]; then
             'gcc-*/gcc/testsuite/gcc.target/aarch64/*'
         rm -rf deb
     )
+    testsuite="$(find_testsuite)"
 fi
 
 emu="$repo/.build/release/swift-qemu-lite"
@@ -80,10 +89,11 @@ if [ ! -x "$emu" ]; then
     (cd "$repo" && swift build -c release --product swift-qemu-lite)
 fi
 
-exec python3 - "$workdir" "$testsuite" "$emu" "$jobs" "$filter" "$opts" <<'PYEOF'
+exec python3 - "$workdir" "$testsuite" "$emu" "$jobs" "$filter" "$opts" "$unimpl" <<'PYEOF'
 import concurrent.futures, fnmatch, os, re, shlex, subprocess, sys, tempfile, collections
 
-workdir, ts, emu, jobs, pattern, levels = sys.argv[1:]
+workdir, ts, emu, jobs, pattern, levels, unimpl = sys.argv[1:]
+unimpl = unimpl == '1'
 jobs = max(1, min(int(jobs), 2))
 levels = levels.split()
 CC = 'aarch64-linux-gnu-gcc'
@@ -137,7 +147,7 @@ def effective(name):
         if key in name:
             return False, 'effective target ' + name + ' (not this target)'
     for key, what in ET_NO.items():
-        if key in name:
+        if key in name and not (unimpl and key not in ('sve', 'sme')):
             return False, 'needs ' + what + ' (not implemented)'
     return False, 'effective target ' + name + ' not evaluated'
 
@@ -248,7 +258,8 @@ def plan(suite, path, level):
             if args and sel_ok(1): dgdo = args[0]
             elif args and args[0] == 'run':
                 # A run test only where the selector holds: say why not here.
-                why = [effective(n)[1] for n in re.findall(r'[a-z0-9_]+', args[1]) if not effective(n)[0]]
+                why = [effective(n)[1] for n in tokenize(args[1])
+                       if re.fullmatch(r'[a-z0-9_]+', n) and n != 'target' and not effective(n)[0]]
                 return None, None, (why[0] if why else 'dg-do run { %s }' % args[1].strip()), False
         elif d == 'dg-options':
             if args and sel_ok(1): options = args[0]
@@ -263,7 +274,8 @@ def plan(suite, path, level):
                 if a in ADD_OPTIONS and ADD_OPTIONS[a] is not None:
                     additional.append(ADD_OPTIONS[a])
                 else:
-                    return None, None, 'dg-add-options ' + a, False
+                    ok, why = effective(a)
+                    return None, None, why if why.startswith('needs') else 'dg-add-options ' + a, False
         elif d == 'dg-additional-sources':
             for f in args[0].split() if args else []:
                 f = os.path.join(os.path.dirname(path), f)
@@ -292,7 +304,7 @@ def plan(suite, path, level):
         return None, None, 'needs SVE (not implemented)', False
     for m in re.finditer(r'-march=\S*', flags):
         for ext in re.findall(r'\+(\w+)', m.group(0)):
-            if ext in MARCH_NO:
+            if ext in MARCH_NO and not (unimpl and ext not in ('sve', 'sve2', 'sme', 'f32mm', 'f64mm')):
                 return None, None, 'compiled for +%s (%s, not implemented)' % (ext, MARCH_NO[ext]), False
     return flags, extra, None, shouldfail
 
