@@ -132,6 +132,25 @@ extension Sem {
         }
     }
 
+    /// Vn as sixteen bytes, for the host's own vector instructions.
+    @inline(__always) static func vbytes(_ r: UnsafeMutablePointer<UInt64>, _ i: UInt8) -> SIMD16<UInt8> {
+        UnsafeRawPointer(r + Slot.v + 2 * Int(i)).loadUnaligned(as: SIMD16<UInt8>.self)
+    }
+
+    @inline(__always) static func setVBytes(_ r: UnsafeMutablePointer<UInt64>, _ i: UInt8, _ v: SIMD16<UInt8>) {
+        UnsafeMutableRawPointer(r + Slot.v + 2 * Int(i)).storeBytes(of: v, as: SIMD16<UInt8>.self)
+    }
+
+    /// A 16B pairwise byte operation on the host's vector unit: the even
+    /// and odd bytes of Vm:Vn (the concatenation) combined lane by lane.
+    @inline(__always) static func pairwiseBytes(_ p: UnsafeMutablePointer<Op>, _ r: UnsafeMutablePointer<UInt64>,
+                                                _ f: (SIMD16<UInt8>, SIMD16<UInt8>) -> SIMD16<UInt8>) {
+        let a = vbytes(r, p.pointee.rn), b = vbytes(r, p.pointee.rm)
+        let even = SIMD16(lowHalf: a.evenHalf, highHalf: b.evenHalf)
+        let odd = SIMD16(lowHalf: a.oddHalf, highHalf: b.oddHalf)
+        setVBytes(r, p.pointee.rd, f(even, odd))
+    }
+
     /// One of the AdvSIMD groups run by its own code; an encoding it does
     /// not accept goes through the full implementation (which reports it).
     @inline(__always) static func simdGroup(_ p: UnsafeMutablePointer<Op>, _ r: UnsafeMutablePointer<UInt64>,
@@ -271,11 +290,23 @@ extension Sem {
             }
 
         // MARK: Pairwise and across lanes
-        case .simdUmaxpB: pairwise(p, r) { swarPairMaxMinBytes($0, max: true) }
-        case .simdUminpB: pairwise(p, r) { swarPairMaxMinBytes($0, max: false) }
+        case .simdUmaxpB:
+            if p.pointee.imm2 != 0 {
+                pairwiseBytes(p, r) { e, o in e.replacing(with: o, where: o .> e) }
+            } else {
+                pairwise(p, r) { swarPairMaxMinBytes($0, max: true) }
+            }
+        case .simdUminpB:
+            if p.pointee.imm2 != 0 {
+                pairwiseBytes(p, r) { e, o in e.replacing(with: o, where: o .< e) }
+            } else {
+                pairwise(p, r) { swarPairMaxMinBytes($0, max: false) }
+            }
         case .simdAddp:
             let b = Int(p.pointee.s2)
-            if b == 64 {
+            if b == 8 && p.pointee.imm2 != 0 {
+                pairwiseBytes(p, r) { $0 &+ $1 }
+            } else if b == 64 {
                 let n = p.pointee.rn, m = p.pointee.rm
                 setVec(r, p.pointee.rd, vlo(r, n) &+ vhi(r, n), vlo(r, m) &+ vhi(r, m))
             } else {
