@@ -44,6 +44,7 @@ CASES = {
     "auxv": {"": ["first", "second argument with spaces", "", "x=1;y=2"]},
     "exitcodes": {m: [m] for m in ["exit0", "exit3", "exit255", "return42", "segv", "abort"]},
     "asmexit": {"": [], "args": ["one", "two"]},
+    "asmfaults": {m: [m] for m in ["align", "zero", "udf", "brk", "wtext"]},
 }
 
 def run(binary, args):

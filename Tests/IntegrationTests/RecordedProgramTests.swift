@@ -12,7 +12,7 @@ final class RecordedProgramTests: XCTestCase {
     /// Every program area with its own test method below. A recorded
     /// program outside this list fails `testEveryRecordedProgramHasATest`.
     static let areas: Set<String> = [
-        "asmhello", "asmexit", "hello", "printf", "string", "malloc", "fileio", "auxv",
+        "asmhello", "asmexit", "asmfaults", "hello", "printf", "string", "malloc", "fileio", "auxv",
         "setjmp", "libm", "int128", "unaligned", "exitcodes",
     ]
 
@@ -22,6 +22,7 @@ final class RecordedProgramTests: XCTestCase {
 
     func testAssemblyHello() throws { try check(program: "asmhello") }
     func testAssemblyComputedExitCode() throws { try check(program: "asmexit") }
+    func testSynchronousFaultSignals() throws { try check(program: "asmfaults") }
     func testHello() throws { try check(program: "hello") }
     func testPrintf() throws { try check(program: "printf") }
     func testString() throws { try check(program: "string") }
