@@ -29,6 +29,7 @@ let package = Package(
         .testTarget(name: "AArch64Tests", dependencies: ["AArch64", "GuestMemory"], exclude: ["Fixtures"]),
         .testTarget(name: "ELFTests", dependencies: ["ELF", "GuestMemory"]),
         .testTarget(name: "IntegrationTests", dependencies: ["SwiftQemuLite"]),
+        .testTarget(name: "BinfmtTests", dependencies: ["SwiftQemuLite"]),
         .testTarget(name: "SwiftQemuLiteTests", dependencies: ["SwiftQemuLite", "ELF", "AArch64", "GuestMemory", "LinuxUser"]),
         .testTarget(name: "LinuxUserTests", dependencies: ["LinuxUser", "AArch64", "GuestMemory"]),
     ],

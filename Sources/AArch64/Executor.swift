@@ -50,6 +50,11 @@ public final class Executor {
     public let cpu: CPU
     public let mem: AddressSpace
     let cache = BlockCache()
+    /// Blocks decoded, and block look-ups that found a decoded block
+    /// (transitions through a chained link bypass the look-up and are not
+    /// counted), for --stats.
+    public private(set) var blocksTranslated = 0
+    public private(set) var blockCacheHits = 0
     let state: UnsafeMutablePointer<ExecState>
     /// Which core runs the ops.
     public var core: Core
@@ -112,6 +117,13 @@ public final class Executor {
         // The op whose link should point at the block we enter next.
         var linkOwner: UnsafeMutablePointer<Op>? = nil
         var linkWhich = 0
+        // Counted in locals and stored once on the way out: no exclusivity
+        // check on the class's properties per block.
+        var translated = 0, hits = 0
+        defer {
+            blocksTranslated &+= translated
+            blockCacheHits &+= hits
+        }
 
         while true {
             let attention = r[Slot.attention]
@@ -139,7 +151,10 @@ public final class Executor {
                     r[Slot.pc] = pc
                     return .fault(addr: pc, write: false)
                 }
+                translated &+= 1
                 if gen != cache.generation { linkOwner = nil }
+            } else {
+                hits &+= 1
             }
             if let owner = linkOwner {
                 switch linkWhich {

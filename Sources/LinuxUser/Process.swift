@@ -10,6 +10,11 @@ public struct ProcessOptions: Sendable {
     public var sysroot: String? = nil
     /// Host path of the program, for /proc/self/exe and AT_EXECFN.
     public var programPath = ""
+    /// The uname release shown to the guest (-r / QEMU_UNAME); nil is the host's.
+    public var unameRelease: String? = nil
+    /// With a seed (-seed / QEMU_RAND_SEED), getrandom returns a
+    /// reproducible stream; this is its state, advanced by each call.
+    public var randomState: UInt64? = nil
 
     public init() {}
 }
@@ -70,6 +75,9 @@ public final class LinuxProcess {
     var altStack = GuestAltStack()
     /// The mask rt_sigsuspend replaced, restored once a signal is taken.
     var suspendSavedMask: UInt64?
+
+    /// Syscalls this thread has made (for --stats).
+    public internal(set) var syscallCount: UInt64 = 0
 
     /// Set when the guest has ended.
     var termination: Termination?
@@ -180,6 +188,7 @@ public final class LinuxProcess {
     /// Handles the syscall the executor stopped at: number in x8, arguments
     /// in x0...x5, result (or negative errno) into x0.
     public func handleSyscall() {
+        syscallCount &+= 1
         let nr = Int(cpu.r[8])
         let args = SysArgs([cpu.r[0], cpu.r[1], cpu.r[2], cpu.r[3], cpu.r[4], cpu.r[5]])
         let row = (nr >= 0 && nr < syscallIndex.count) ? syscallIndex[nr] : nil

@@ -14,6 +14,7 @@ final class RecordedProgramTests: XCTestCase {
     static let areas: Set<String> = [
         "asmhello", "asmexit", "asmfaults", "hello", "printf", "string", "malloc", "fileio", "auxv",
         "setjmp", "libm", "int128", "unaligned", "exitcodes",
+        "multicall",
     ]
 
     override func setUpWithError() throws {
@@ -34,6 +35,7 @@ final class RecordedProgramTests: XCTestCase {
     func testInt128() throws { try check(program: "int128") }
     func testUnalignedAccess() throws { try check(program: "unaligned") }
     func testExitCodesAndSignals() throws { try check(program: "exitcodes") }
+    func testMultiCallProgram() throws { try check(program: "multicall") }
 
     /// Guards against a program added to TestBinaries that no test runs, and
     /// against a fixture directory that lost its files.
