@@ -156,4 +156,17 @@ public enum OpCode: UInt16, CaseIterable {
     // System registers
     case mrs, msr           // imm = system register id
     case msrImm             // MSR (immediate) to PSTATE fields
+
+    // AdvSIMD with specialised semantics (DecodeSIMDFast.swift, SIMDFastSemantics.swift)
+    case simdLd1, simdSt1   // LD1/ST1 (multiple), 1-4 registers; rn += imm + r[rm]
+    case simdAnd, simdBic, simdOrr, simdOrn, simdEor, simdBsl, simdBit, simdBif, simdNot, simdCnt
+    case simdAdd, simdSub, simdCmeq, simdCmtst, simdCmhs, simdCmhi, simdCmge, simdCmgt
+    case simdUmax, simdUmin, simdSmax, simdSmin
+    case simdCmeqz, simdCmgtz, simdCmgez, simdCmlez, simdCmltz
+    case simdUmaxpB, simdUminpB, simdAddp, simdAddv, simdUaddlv, simdUmaxv, simdUminv
+    case simdUshr, simdSshr, simdShl, simdShrn, simdRev
+    case simdMovi, simdOrrImm, simdBicImm
+    case simdDupGen, simdDupElem, simdUmov, simdSmov, simdInsGen, simdInsElem
+    case simdExt, simdTbl
+    case simdPermute, simdThreeDiff, simdShiftImm // whole groups, by their own code
 }

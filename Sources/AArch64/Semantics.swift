@@ -397,6 +397,8 @@ enum Sem {
         // MARK: Scalar floating point
         case .faddD, .faddS, .fsubD, .fsubS, .fmulD, .fmulS, .fdivD, .fdivS, .fmaddD, .fmaddS, .fmsubD, .fmsubS, .fnmaddD, .fnmaddS, .fnmsubD, .fnmsubS, .fsqrtD, .fsqrtS, .fmovD, .fmovS, .fabsD, .fabsS, .fnegD, .fnegS, .fcvtSD, .fcvtDS, .fcmpD, .fcmpS, .fcmpeD, .fcmpeS, .fcselD, .fcselS, .scvtfDX, .scvtfDW, .scvtfSX, .scvtfSW, .fcvtzsXD, .fcvtzsWD, .fcvtzsXS, .fcvtzsWS, .fmovToX, .fmovToW, .fmovFromX, .fmovFromW:
             return stepFP(p, r, s, code)
+        case .simdLd1, .simdSt1, .simdAnd, .simdBic, .simdOrr, .simdOrn, .simdEor, .simdBsl, .simdBit, .simdBif, .simdNot, .simdCnt, .simdAdd, .simdSub, .simdCmeq, .simdCmtst, .simdCmhs, .simdCmhi, .simdCmge, .simdCmgt, .simdUmax, .simdUmin, .simdSmax, .simdSmin, .simdCmeqz, .simdCmgtz, .simdCmgez, .simdCmlez, .simdCmltz, .simdUmaxpB, .simdUminpB, .simdAddp, .simdAddv, .simdUaddlv, .simdUmaxv, .simdUminv, .simdUshr, .simdSshr, .simdShl, .simdShrn, .simdRev, .simdMovi, .simdOrrImm, .simdBicImm, .simdDupGen, .simdDupElem, .simdUmov, .simdSmov, .simdInsGen, .simdInsElem, .simdExt, .simdTbl, .simdPermute, .simdThreeDiff, .simdShiftImm:
+            return stepSIMD(p, r, s, code)
 
         // MARK: System
         case .mrs:
