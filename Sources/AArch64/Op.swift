@@ -137,6 +137,9 @@ public enum OpCode: UInt16, CaseIterable {
     case ldpX, stpX, ldpXPre, stpXPre, ldpXPost, stpXPost
     case ldrS, ldrD, ldrQ, strS, strD, strQ                    // FP/SIMD [rn + imm]
     case ldpD, stpD, ldpQ, stpQ                                 // FP/SIMD pairs [rn + imm]
+    // Pre/post-index forms of the hot loads and stores (imm = offset)
+    case ldrXPost, ldrXPre, strXPost, strXPre, ldrWPost, strWPost, ldrBPost, strBPost
+    case ldrDPost, strDPost, ldrQPost, strQPost, ldrQPre, strQPre
     case ldst               // generic single register (ra = mode, s1 = kind, s2 = size log2)
     case ldstPair           // generic pair
     case ldxr, stxr, ldaxp, stxp, ldar, stlr, clrex // exclusives / ordered (s2 = size log2)
