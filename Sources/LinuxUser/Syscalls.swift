@@ -39,7 +39,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(25, "fcntl", [.int, .fcntlCmd, .fcntlArg], note: "F_GETFL/F_SETFL flags translated; locks passed through") { $0.sysFcntl($1) },
     SyscallRow(29, "ioctl", [.int, .ioctlCmd, .ptr], note: "TCGETS, TCSETS*, TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP, FIONREAD, FIONBIO; others -ENOTTY") { $0.sysIoctl($1) },
     SyscallRow(32, "flock", nil) { p, a in HostSyscall.call(HostNR.flock, a.i32(0), a.i32(1)) },
-    SyscallRow(33, "mknodat", nil) { p, a in p.withPath(a[1]) { HostSyscall.call(HostNetNR.mknodat, a.i32(0), Int(bitPattern: $0), a.i32(2), a.i32(3)) } },
+    SyscallRow(33, "mknodat", nil) { p, a in p.withPath(a[1], followLast: false) { HostSyscall.call(HostNetNR.mknodat, a.i32(0), Int(bitPattern: $0), a.i32(2), a.i32(3)) } },
     SyscallRow(34, "mkdirat", [.atfd, .str, .octal]) { $0.sysMkdirat($1) },
     SyscallRow(35, "unlinkat", [.atfd, .str, .unlinkatFlags]) { $0.sysUnlinkat($1) },
     SyscallRow(36, "symlinkat", [.str, .atfd, .str]) { $0.sysSymlinkat($1) },

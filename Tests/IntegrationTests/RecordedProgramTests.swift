@@ -13,7 +13,7 @@ final class RecordedProgramTests: XCTestCase {
     /// program outside this list fails `testEveryRecordedProgramHasATest`.
     static let areas: Set<String> = [
         "asmhello", "asmexit", "hello", "printf", "string", "malloc", "fileio", "auxv",
-        "setjmp", "libm", "int128", "unaligned", "exitcodes",
+        "setjmp", "libm", "int128", "unaligned", "exitcodes", "dlopen", "cxx", "procfs",
     ]
 
     override func setUpWithError() throws {
@@ -33,6 +33,9 @@ final class RecordedProgramTests: XCTestCase {
     func testInt128() throws { try check(program: "int128") }
     func testUnalignedAccess() throws { try check(program: "unaligned") }
     func testExitCodesAndSignals() throws { try check(program: "exitcodes") }
+    func testDlopenLibm() throws { try check(program: "dlopen") }
+    func testCxxWithLibstdcxx() throws { try check(program: "cxx") }
+    func testProcViews() throws { try check(program: "procfs") }
 
     /// Guards against a program added to TestBinaries that no test runs, and
     /// against a fixture directory that lost its files.
@@ -64,7 +67,10 @@ final class RecordedProgramTests: XCTestCase {
         let path = Paths.bin.appendingPathComponent(c.binary).path
         let result: RunResult
         do {
-            result = try Runner.run(executable, arguments: [path] + c.arguments, environment: environment)
+            // Dynamically linked programs find their loader and libraries
+            // in the committed sysroot, as record.sh ran them under qemu.
+            let sysroot = c.binary.hasSuffix(".glibc-dyn") ? ["-L", Paths.sysroot.path] : []
+            result = try Runner.run(executable, arguments: sysroot + [path] + c.arguments, environment: environment)
         } catch {
             XCTFail("\(c.name): \(error)")
             return
