@@ -25,7 +25,7 @@ PACKAGES=(
     libncursesw6 libdb5.3 libgdbm6 libnsl2 libtirpc3 libcrypt1
     libgssapi-krb5-2 libkrb5-3 libk5crypto3 libcom-err2 libkrb5support0 libkeyutils1
     media-types
-    perl-base lua5.4 liblua5.4-0 sqlite3 xz-utils zstd libzstd1 bzip2 gzip openssl
+    perl-base lua5.4 liblua5.4-0 sqlite3 xz-utils zstd libzstd1 liblz4-1 bzip2 gzip openssl
 )
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -59,4 +59,8 @@ for d in bin sbin lib; do
     fi
     [ -e "$dir/$d" ] || ln -s "usr/$d" "$dir/$d"
 done
+# Links that maintainer scripts (update-alternatives) would have made.
+ln -sfn gawk "$dir/usr/bin/awk"
+ln -sfn python3.11 "$dir/usr/bin/python3"
+ln -sfn lua5.4 "$dir/usr/bin/lua"
 echo "debian-sysroot.sh: $(wc -l < "$dir/.packages") packages unpacked into $dir"
