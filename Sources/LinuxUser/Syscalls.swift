@@ -57,7 +57,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(53, "fchmodat", [.atfd, .str, .octal, .atFlags]) { $0.sysFchmodat($1) },
     SyscallRow(54, "fchownat", [.atfd, .str, .int, .int, .atFlags]) { $0.sysFchownat($1) },
     SyscallRow(55, "fchown", [.int, .int, .int]) { p, a in HostSyscall.call(HostNR.fchown, a.i32(0), a.i32(1), a.i32(2)) },
-    SyscallRow(56, "openat", [.atfd, .str, .openFlags, .openMode], note: "flags translated (O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE differ); /proc/self/maps and /proc/cpuinfo describe the guest") { $0.sysOpenat($1) },
+    SyscallRow(56, "openat", [.atfd, .str, .openFlags, .openMode], note: "flags translated (O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE differ); absolute paths under the sysroot first; /proc/self/{exe,maps,auxv,cmdline,environ,stat,comm} and /proc/cpuinfo describe the guest") { $0.sysOpenat($1) },
     SyscallRow(57, "close", [.int]) { p, a in HostSyscall.call(HostNR.close, a.i32(0)) },
     SyscallRow(59, "pipe2", nil) { $0.sysPipe2($1) },
     SyscallRow(61, "getdents64", [.int, .cptr, .int]) { $0.sysGetdents64($1) },
