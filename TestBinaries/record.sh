@@ -48,6 +48,7 @@ CASES = {
     "exitcodes": {m: [m] for m in ["exit0", "exit3", "exit255", "return42", "segv", "abort"]},
     "asmexit": {"": [], "args": ["one", "two"]},
     "procfs": {"": ["one", "two words", ""]},
+    "asmfaults": {m: [m] for m in ["align", "zero", "udf", "brk", "wtext"]},
 }
 SYSROOT = os.path.join(here, "sysroot")
 

@@ -15,9 +15,10 @@ struct ExecState {
     var which = 0
     /// The op that ended the block, when its link still has to be filled in.
     var branchOp: UnsafeMutablePointer<Op>? = nil
-    /// Chained block transitions left before returning to the dispatcher;
-    /// bounds the host stack when handlers are not tail calls (debug builds).
-    var budget = 0
+    /// The instruction count at which a chained transition returns to the
+    /// dispatcher instead; bounds the host stack when handlers are not tail
+    /// calls (debug builds). Shares its check with the instruction counter.
+    var limit: UInt64 = 0
     var resume: UnsafeMutablePointer<Op>? = nil
     var exit: ExitReason = .attention
 }
@@ -49,6 +50,11 @@ public final class Executor {
     public let cpu: CPU
     public let mem: AddressSpace
     let cache = BlockCache()
+    /// Blocks decoded, and block look-ups that found a decoded block
+    /// (transitions through a chained link bypass the look-up and are not
+    /// counted), for --stats.
+    public private(set) var blocksTranslated = 0
+    public private(set) var blockCacheHits = 0
     let state: UnsafeMutablePointer<ExecState>
     /// Which core runs the ops.
     public var core: Core
@@ -68,10 +74,11 @@ public final class Executor {
         #endif
     }()
 
+    /// Guest instructions run between returns to the dispatcher loop.
     #if DEBUG
-    static let budget = 1
+    static let budget: UInt64 = 1
     #else
-    static let budget = 256
+    static let budget: UInt64 = 4096
     #endif
 
     public init(cpu: CPU, mem: AddressSpace, core: Core? = nil) {
@@ -110,6 +117,13 @@ public final class Executor {
         // The op whose link should point at the block we enter next.
         var linkOwner: UnsafeMutablePointer<Op>? = nil
         var linkWhich = 0
+        // Counted in locals and stored once on the way out: no exclusivity
+        // check on the class's properties per block.
+        var translated = 0, hits = 0
+        defer {
+            blocksTranslated &+= translated
+            blockCacheHits &+= hits
+        }
 
         while true {
             let attention = r[Slot.attention]
@@ -127,13 +141,20 @@ public final class Executor {
             }
             var index = cache.lookup(pc)
             if index < 0 {
+                if pc & 3 != 0 {
+                    r[Slot.pc] = pc
+                    return .pcAlignment(addr: pc)
+                }
                 let gen = cache.generation
                 index = cache.translate(pc, mem: mem)
                 if index < 0 {
                     r[Slot.pc] = pc
                     return .fault(addr: pc, write: false)
                 }
+                translated &+= 1
                 if gen != cache.generation { linkOwner = nil }
+            } else {
+                hits &+= 1
             }
             if let owner = linkOwner {
                 switch linkWhich {
@@ -150,7 +171,7 @@ public final class Executor {
             s.pointee.blockPC = pc
             var why: Int
             while true {
-                s.pointee.budget = Executor.budget
+                s.pointee.limit = r[Slot.icount] &+ Executor.budget
                 why = threaded ? entry.pointee.fn(UnsafeMutableRawPointer(entry), r, UnsafeMutableRawPointer(s)) : Executor.switchCore(entry, r, s)
                 if why == CoreExit.resume && r[Slot.attention] == 0 {
                     entry = s.pointee.resume!
@@ -177,7 +198,8 @@ public final class Executor {
     @inline(__always)
     static func nextBlock(_ p: UnsafeMutablePointer<Op>, _ r: UnsafeMutablePointer<UInt64>,
                           _ s: UnsafeMutablePointer<ExecState>, _ flow: Int, _ why: inout Int) -> UnsafeMutablePointer<Op>? {
-        r[Slot.icount] &+= UInt64(p.pointee.idx) &+ 1
+        let count = r[Slot.icount] &+ UInt64(p.pointee.idx) &+ 1
+        r[Slot.icount] = count
         let target: UInt64
         let link: UnsafeMutablePointer<Op>?
         let which: Int
@@ -197,8 +219,7 @@ public final class Executor {
         }
         if let n = link, r[Slot.attention] == 0 {
             s.pointee.blockPC = target
-            s.pointee.budget &-= 1
-            if s.pointee.budget > 0 { return n }
+            if count < s.pointee.limit { return n }
             s.pointee.resume = n
             why = CoreExit.resume
             return nil
@@ -215,6 +236,8 @@ public final class Executor {
     static func switchCore(_ entry: UnsafeMutablePointer<Op>, _ r: UnsafeMutablePointer<UInt64>,
                            _ s: UnsafeMutablePointer<ExecState>) -> Int {
         var p = entry
+        // The switch core does not grow the stack: no limit needed.
+        s.pointee.limit = UInt64.max
         while true {
             let flow = Sem.step(p, r, s, p.pointee.code)
             if flow == Flow.next {
@@ -224,8 +247,6 @@ public final class Executor {
             if flow == Flow.exit { return CoreExit.exit }
             var why = 0
             guard let n = nextBlock(p, r, s, flow, &why) else { return why }
-            // The switch core needs no budget: it does not grow the stack.
-            s.pointee.budget = Executor.budget
             p = n
         }
     }

@@ -5,6 +5,9 @@ public enum ExitReason: Equatable, Sendable {
     case syscall
     /// A load, store or fetch hit an address the guest may not touch.
     case fault(addr: UInt64, write: Bool)
+    /// A branch to an address that is not a multiple of 4: SIGBUS
+    /// (BUS_ADRALN), with PC holding that address.
+    case pcAlignment(addr: UInt64)
     /// An encoding that is not implemented or not allocated: SIGILL.
     case undefined(insn: UInt32)
     /// BRK #imm: SIGTRAP.

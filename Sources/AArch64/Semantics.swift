@@ -416,7 +416,8 @@ enum Sem {
             return Sem.exit(s, .undefined(insn: p.pointee.insn))
         case .fpsimd:
             let here = s.pointee.blockPC &+ UInt64(p.pointee.idx) &* 4
-            switch s.pointee.space._withUnsafeGuaranteedRef { executeFPSIMD(r, $0, p.pointee.insn, pc: here) } {
+            let status = s.pointee.space._withUnsafeGuaranteedRef { executeFPSIMD(r, $0, p.pointee.insn, pc: here) }
+            switch status {
             case .ok: break
             case .undefined:
                 r[Slot.pc] = here

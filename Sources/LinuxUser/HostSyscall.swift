@@ -7,10 +7,12 @@ enum HostSyscall {
     typealias Fn = @convention(c) (Int, Int, Int, Int, Int, Int, Int) -> Int
 
     static let fn: Fn = {
-        guard let h = dlopen(nil, RTLD_NOW), let sym = dlsym(h, "syscall") else {
-            fatalError("syscall(2) not found in the host C library")
+        if let h = dlopen(nil, RTLD_NOW), let sym = dlsym(h, "syscall") {
+            return unsafeBitCast(sym, to: Fn.self)
         }
-        return unsafeBitCast(sym, to: Fn.self)
+        // A static executable (-static-executable) has no dynamic symbol
+        // table for dlsym; its own copy of syscall(2) is reached by name.
+        return { staticSyscall($0, $1, $2, $3, $4, $5, $6) }
     }()
 
     /// Calls host syscall `nr`; returns the result or a negative errno,
@@ -21,6 +23,12 @@ enum HostSyscall {
         return r == -1 ? -Int(errno) : r
     }
 }
+
+/// glibc's syscall(2) by its symbol: seven integer words in, one out, which
+/// the Swift and C conventions pass alike on x86_64 (glibc's syscall is
+/// assembly that reads no variadic state).
+@_silgen_name("syscall")
+private func staticSyscall(_ nr: Int, _ a0: Int, _ a1: Int, _ a2: Int, _ a3: Int, _ a4: Int, _ a5: Int) -> Int
 
 /// x86_64 host syscall numbers (asm/unistd_64.h) for calls passed through.
 enum HostNR {

@@ -12,6 +12,11 @@ public struct ProcessOptions: Sendable {
     public var programPath = ""
     /// What the /proc views of the guest show (see SysProc.swift).
     public var procInfo = ProcInfo()
+    /// The uname release shown to the guest (-r / QEMU_UNAME); nil is the host's.
+    public var unameRelease: String? = nil
+    /// With a seed (-seed / QEMU_RAND_SEED), getrandom returns a
+    /// reproducible stream; this is its state, advanced by each call.
+    public var randomState: UInt64? = nil
 
     public init() {}
 }
@@ -72,6 +77,9 @@ public final class LinuxProcess {
     var altStack = GuestAltStack()
     /// The mask rt_sigsuspend replaced, restored once a signal is taken.
     var suspendSavedMask: UInt64?
+
+    /// Syscalls this thread has made (for --stats).
+    public internal(set) var syscallCount: UInt64 = 0
 
     /// Set when the guest has ended.
     var termination: Termination?
@@ -155,6 +163,8 @@ public final class LinuxProcess {
                 let code = mem.perms[Int(truncatingIfNeeded: min(addr, mem.size - 1) >> AddressSpace.pageShift)]
                     & PagePerm.mapped != 0 && addr < mem.size ? SegvCode.accerr : SegvCode.maperr
                 raiseSynchronous(Sig.SIGSEGV, code: code, addr: addr)
+            case .pcAlignment(let addr):
+                raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr)
             case .undefined(let insn):
                 undefinedInsn = (insn, cpu.pc)
                 raiseSynchronous(Sig.SIGILL, code: 1 /* ILL_ILLOPC */, addr: cpu.pc)
@@ -180,6 +190,7 @@ public final class LinuxProcess {
     /// Handles the syscall the executor stopped at: number in x8, arguments
     /// in x0...x5, result (or negative errno) into x0.
     public func handleSyscall() {
+        syscallCount &+= 1
         let nr = Int(cpu.r[8])
         let args = SysArgs([cpu.r[0], cpu.r[1], cpu.r[2], cpu.r[3], cpu.r[4], cpu.r[5]])
         let row = (nr >= 0 && nr < syscallIndex.count) ? syscallIndex[nr] : nil

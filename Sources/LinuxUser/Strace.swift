@@ -219,12 +219,15 @@ public enum Strace {
 
     /// Writes straight to fd 2, unbuffered, so the trace interleaves with
     /// the guest's own output in call order as qemu's does.
+    /// Where the trace goes: stderr, or the -D log file.
+    nonisolated(unsafe) public static var fd: Int32 = 2
+
     static func emit(_ s: String) {
         var s = s
         s.withUTF8 { buf in
             var off = 0
             while off < buf.count {
-                let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
+                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
                 if n <= 0 { break }
                 off += n
             }

@@ -45,18 +45,36 @@ extension LinuxProcess {
         return HostSyscall.call(write ? HostNR.pwrite64 : HostNR.pread64, a.i32(0), Int(bitPattern: buf), a.int(2), a.int(3))
     }
 
-    /// readv/writev: struct iovec is two 64-bit words on both sides; the
-    /// bases are translated to host pointers after checking each buffer.
-    func sysReadv(_ a: SysArgs, write: Bool) -> Int {
-        let n = a.i32(2)
-        guard n >= 0 && n <= 1024 else { return -Errno.EINVAL }
-        guard let raw = mem.read(a[1], count: n * 16) else { return -Errno.EFAULT }
+    /// An errno as a Swift error, for helpers shared by several syscalls.
+    struct SysError: Error {
+        let code: Int
+    }
+
+    /// A guest iovec array as host iovecs: struct iovec is two 64-bit words
+    /// on both sides; each buffer is checked before its base is translated
+    /// (for writes the guest buffers are read, so they must be readable).
+    func hostIovecs(_ addr: UInt64, _ n: Int, write: Bool) -> Result<[iovec], SysError> {
+        guard n >= 0 && n <= 1024 else { return .failure(SysError(code: Errno.EINVAL)) }
+        guard let raw = mem.read(addr, count: n * 16) else { return .failure(SysError(code: Errno.EFAULT)) }
         var iov = [iovec]()
         for i in 0..<n {
             let base = raw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: i * 16, as: UInt64.self) }
             let len = raw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: i * 16 + 8, as: UInt64.self) }
-            guard len <= Int.max, let p = write ? inBuf(base, Int(len)) : outBuf(base, Int(len)) else { return -Errno.EFAULT }
+            guard len <= Int.max, let p = write ? inBuf(base, Int(len)) : outBuf(base, Int(len)) else {
+                return .failure(SysError(code: Errno.EFAULT))
+            }
             iov.append(iovec(iov_base: p, iov_len: Int(len)))
+        }
+        return .success(iov)
+    }
+
+    /// readv/writev.
+    func sysReadv(_ a: SysArgs, write: Bool) -> Int {
+        let n = a.i32(2)
+        let iov: [iovec]
+        switch hostIovecs(a[1], n, write: write) {
+        case .success(let v): iov = v
+        case .failure(let e): return -e.code
         }
         return iov.withUnsafeBufferPointer {
             HostSyscall.call(write ? HostNR.writev : HostNR.readv, a.i32(0), Int(bitPattern: $0.baseAddress), n)

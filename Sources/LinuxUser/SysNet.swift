@@ -179,14 +179,10 @@ extension LinuxProcess {
 
     func sysPreadv(_ a: SysArgs, write: Bool) -> Int {
         let n = a.i32(2)
-        guard n >= 0 && n <= 1024 else { return -Errno.EINVAL }
-        guard let raw = mem.read(a[1], count: n * 16) else { return -Errno.EFAULT }
-        var iov = [iovec]()
-        for i in 0..<n {
-            let base = raw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: i * 16, as: UInt64.self) }
-            let len = raw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: i * 16 + 8, as: UInt64.self) }
-            guard len <= Int.max, let p = write ? inBuf(base, Int(len)) : outBuf(base, Int(len)) else { return -Errno.EFAULT }
-            iov.append(iovec(iov_base: p, iov_len: Int(len)))
+        let iov: [iovec]
+        switch hostIovecs(a[1], n, write: write) {
+        case .success(let v): iov = v
+        case .failure(let e): return -e.code
         }
         return iov.withUnsafeBufferPointer {
             HostSyscall.call(write ? HostNetNR.pwritev : HostNetNR.preadv, a.i32(0), Int(bitPattern: $0.baseAddress), n, a.int(3), 0)

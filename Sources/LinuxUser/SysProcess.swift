@@ -23,6 +23,12 @@ extension LinuxProcess {
             m.initializeMemory(as: UInt8.self, repeating: 0)
             for (i, c) in "aarch64".utf8.enumerated() { m[i] = c }
         }
+        if let release = options.unameRelease {
+            withUnsafeMutableBytes(of: &u.release) { m in
+                m.initializeMemory(as: UInt8.self, repeating: 0)
+                for (i, c) in release.utf8.prefix(m.count - 1).enumerated() { m[i] = c }
+            }
+        }
         return put(a[0], u) ? 0 : -Errno.EFAULT
     }
 
@@ -107,6 +113,24 @@ extension LinuxProcess {
 
     func sysGetrandom(_ a: SysArgs) -> Int {
         guard let p = outBuf(a[0], a.int(1)) else { return -Errno.EFAULT }
+        if var s = options.randomState {
+            // SplitMix64, as for the seeded AT_RANDOM bytes.
+            let count = a.int(1)
+            var i = 0
+            while i < count {
+                s &+= 0x9e37_79b9_7f4a_7c15
+                var z = s
+                z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+                z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+                z ^= z >> 31
+                for b in 0..<8 where i < count {
+                    p.advanced(by: i).storeBytes(of: UInt8(truncatingIfNeeded: z >> (8 * UInt64(b))), as: UInt8.self)
+                    i += 1
+                }
+            }
+            options.randomState = s
+            return count
+        }
         return HostSyscall.call(HostNR.getrandom, Int(bitPattern: p), a.int(1), a.i32(2))
     }
 

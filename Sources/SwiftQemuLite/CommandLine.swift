@@ -1,3 +1,5 @@
+import Glibc
+
 /// The command line of swift-qemu-lite, compatible with qemu-aarch64's:
 /// `swift-qemu-lite [options] PROGRAM [ARGS...]`. Options stop at the first
 /// argument that does not start with '-' (or after "--"); "--opt" is the
@@ -13,6 +15,36 @@ public enum CommandLineOptions {
         case help
         case version
         case listCPUs
+        /// -d help: the log items.
+        case listLogItems
+        /// --binfmt ...: binfmt_misc registration.
+        case binfmt(BinfmtCommand)
+    }
+
+    /// How the kernel's binfmt_misc started this process, from the
+    /// emulator's own auxv: with the P flag the kernel passes
+    /// (interpreter, full path, argv[0], args...) and sets
+    /// AT_FLAGS_PRESERVE_ARGV0; with O or C it passes the open program as
+    /// AT_EXECFD.
+    public struct Launch: Equatable, Sendable {
+        public var preserveArgv0 = false
+        public var execFD: Int32?
+        public init(preserveArgv0: Bool = false, execFD: Int32? = nil) {
+            self.preserveArgv0 = preserveArgv0
+            self.execFD = execFD
+        }
+
+        /// AT_FLAGS bit 0 (include/uapi/linux/binfmts.h).
+        public static let atFlagsPreserveArgv0: UInt = 1
+
+        /// This process's own launch, from getauxval.
+        public static func current() -> Launch {
+            let flags = hostGetauxval(8) // AT_FLAGS
+            let fd = hostGetauxval(2) // AT_EXECFD
+            // 0 means absent: the kernel never passes stdin as AT_EXECFD.
+            return Launch(preserveArgv0: flags & atFlagsPreserveArgv0 != 0,
+                          execFD: fd != 0 ? Int32(truncatingIfNeeded: fd) : nil)
+        }
     }
 
     /// A parsed command line that runs a program.
@@ -27,10 +59,21 @@ public enum CommandLineOptions {
         /// Print the guest instruction count to stderr after the run
         /// (-icount-report / SWIFT_QEMU_LITE_STATS).
         public var reportInstructions = false
+        /// The uname release the guest sees (-r / QEMU_UNAME).
+        public var unameRelease: String?
+        /// Print instructions, syscalls and guest MIPS at exit (--stats).
+        public var stats = false
+        /// Where the -d log (the syscall trace) goes (-D); nil is stderr.
+        public var logFile: String?
+        /// The program, already open (binfmt_misc's AT_EXECFD).
+        public var programFD: Int32?
 
         public var emulatorConfig: EmulatorConfig {
-            EmulatorConfig(programPath: programPath, argv: argv, environment: environment, sysroot: sysroot,
-                           strace: strace, stackSize: stackSize, randomSeed: randomSeed)
+            var c = EmulatorConfig(programPath: programPath, argv: argv, environment: environment, sysroot: sysroot,
+                                   strace: strace, stackSize: stackSize, randomSeed: randomSeed)
+            c.unameRelease = unameRelease
+            c.programFD = programFD
+            return c
         }
     }
 
@@ -75,6 +118,41 @@ public enum CommandLineOptions {
         var stackSize: UInt64 = 8 << 20
         var randomSeed: UInt64?
         var reportInstructions = false
+        var unameRelease: String?
+        var stats = false
+        var logFile: String?
+        var listLogItems = false
+    }
+
+    /// glibc's getauxval(3), which the Glibc module does not import
+    /// (sys/auxv.h). One integer in, one out: the Swift and C calling
+    /// conventions agree on x86_64 and arm64. It reads the auxv glibc kept
+    /// at startup, so it needs no /proc (absent in a fresh chroot).
+    @_silgen_name("getauxval")
+    static func hostGetauxval(_ type: UInt) -> UInt
+
+    /// qemu's -d items: those with a meaning here, and why the rest are not.
+    static let logItems: [(name: String, supported: Bool, note: String)] = [
+        ("strace", true, "log system calls (the same as -strace)"),
+        ("in_asm", false, "there is no disassembly log"),
+        ("exec", false, "there is no execution trace"),
+        ("cpu", false, "there is no CPU state log"),
+        ("unimp", false, "unimplemented features are not logged; an unknown syscall shows in -strace"),
+        ("guest_errors", false, "guest errors are not logged"),
+        ("page", false, "there is no page log; the guest can read /proc/self/maps"),
+    ]
+
+    static func applyLogItems(_ p: inout Partial, _ v: String) throws {
+        for item in v.split(separator: ",", omittingEmptySubsequences: true).map(String.init) {
+            if item == "help" { p.listLogItems = true; continue }
+            guard let known = logItems.first(where: { $0.name == item }) else {
+                throw ParseError.badValue(option: "d", value: item, reason: "unknown log item; -d help lists them")
+            }
+            guard known.supported else {
+                throw ParseError.unsupported(option: "d " + item, reason: known.note)
+            }
+            if item == "strace" { p.strace = true }
+        }
     }
 
     static let options: [Option] = [
@@ -127,15 +205,23 @@ public enum CommandLineOptions {
         // split.
         Option(name: "singlestep", hasArg: false, env: nil) { _, _ in },
         Option(name: "one-insn-per-tb", hasArg: false, env: nil) { _, _ in },
-        // The log file only matters with -d, which is refused below.
-        Option(name: "D", hasArg: true, env: nil) { _, _ in },
+        Option(name: "D", hasArg: true, env: "QEMU_LOG_FILENAME") { p, v in p.logFile = v },
+        // QEMU_LOG is not read: a value meant for qemu (in_asm...) would stop
+        // every program.
+        Option(name: "d", hasArg: true, env: nil) { p, v in try applyLogItems(&p, v) },
+        Option(name: "r", hasArg: true, env: "QEMU_UNAME") { p, v in
+            // struct utsname's fields are 65 bytes with the terminating NUL.
+            guard v.utf8.count <= 64 else {
+                throw ParseError.badValue(option: "r", value: v, reason: "at most 64 bytes")
+            }
+            p.unameRelease = v
+        },
         Option(name: "icount-report", hasArg: false, env: nil) { p, _ in p.reportInstructions = true },
-        unsupported("d", arg: true, "there is no debug logging; use -strace for syscalls"),
+        Option(name: "stats", hasArg: false, env: nil) { p, _ in p.stats = true },
         unsupported("dfilter", arg: true, "there is no debug logging"),
         unsupported("g", arg: true, "there is no gdb stub"),
         unsupported("B", arg: true, "the guest address space is laid out by the emulator"),
         unsupported("R", arg: true, "the guest address space has a fixed size"),
-        unsupported("r", arg: true, "the uname release cannot be changed"),
         unsupported("trace", arg: true, "there are no trace events"),
         unsupported("plugin", arg: true, "there are no plugins"),
     ]
@@ -146,7 +232,11 @@ public enum CommandLineOptions {
 
     /// Parses `arguments` (without the tool's own name) in the host
     /// `environment` ("NAME=value" strings, in order).
-    public static func parse(_ arguments: [String], environment: [String]) throws -> Action {
+    public static func parse(_ arguments: [String], environment: [String],
+                             launch: Launch = Launch()) throws -> Action {
+        if let first = arguments.first, first == "--binfmt" || first == "-binfmt" {
+            return .binfmt(try BinfmtCommand.parse(Array(arguments.dropFirst())))
+        }
         var p = Partial()
         let env = lookupTable(environment)
         for o in options {
@@ -174,16 +264,23 @@ public enum CommandLineOptions {
             if p.help { return .help }
             if p.version { return .version }
             if p.listCPUs { return .listCPUs }
+            if p.listLogItems { return .listLogItems }
         }
+        if p.listLogItems { return .listLogItems }
         guard i < arguments.count else { throw ParseError.noProgram }
 
         let program = arguments[i]
         var argv = Array(arguments[i...])
+        // binfmt_misc's P flag: the kernel put the full path before the
+        // original argv[0], which becomes the guest's argv[0].
+        if launch.preserveArgv0 && argv.count >= 2 { argv.removeFirst() }
         if let a0 = p.argv0 { argv[0] = a0 }
         return .run(Settings(programPath: program, argv: argv,
                              environment: applyEnvironment(environment, p.envChanges),
                              sysroot: p.sysroot, strace: p.strace, stackSize: p.stackSize,
-                             randomSeed: p.randomSeed, reportInstructions: p.reportInstructions))
+                             randomSeed: p.randomSeed, reportInstructions: p.reportInstructions,
+                             unameRelease: p.unameRelease, stats: p.stats, logFile: p.logFile,
+                             programFD: launch.execFD))
     }
 
     /// The host environment with -E (set) and -U (unset) applied in
@@ -256,10 +353,18 @@ public enum CommandLineOptions {
         -0 argv0             QEMU_ARGV0        forces target process argv[0] to be 'argv0'
         -p pagesize          QEMU_PAGESIZE     accepted for compatibility; must be 4096
         -singlestep                            accepted for compatibility; no effect
+        -r uname             QEMU_UNAME        set the uname release shown to the guest to 'uname'
         -strace              QEMU_STRACE       log system calls
+        -d item[,...]        QEMU_LOG          enable logging of specified items (-d help for a list)
+        -D logfile           QEMU_LOG_FILENAME write logs to 'logfile' (default stderr)
         -seed number         QEMU_RAND_SEED    seed the AT_RANDOM bytes
         -icount-report       SWIFT_QEMU_LITE_STATS  print the guest instruction count at exit
+        -stats                                 print instructions, blocks, syscalls and guest MIPS at exit
         -version                               display version information and exit
+        --                                     end of options; the program follows
+
+        -binfmt register|unregister|status|persist|help [...]
+                                               binfmt_misc registration (-binfmt help lists its options)
 
         Defaults:
         QEMU_STACK_SIZE = 8388608 byte
@@ -282,4 +387,12 @@ public enum CommandLineOptions {
     public static var versionText: String { "\(toolName) version \(version)\n" }
 
     public static var cpuList: String { "Available CPUs:\n  max\n" }
+
+    public static var logItemList: String {
+        "Log items (comma separated):\n"
+            + logItems.map { item in
+                let pad = String(repeating: " ", count: max(1, 14 - item.name.count))
+                return item.name + pad + (item.supported ? "" : "not supported: ") + item.note + "\n"
+            }.joined()
+    }
 }

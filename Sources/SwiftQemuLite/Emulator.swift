@@ -21,6 +21,11 @@ public struct EmulatorConfig: Sendable {
     /// Makes AT_RANDOM reproducible (-seed / QEMU_RAND_SEED); nil draws
     /// the bytes from the host.
     public var randomSeed: UInt64?
+    /// The uname release the guest sees (-r / QEMU_UNAME); nil is the host's.
+    public var unameRelease: String?
+    /// The program as an open file (binfmt_misc's AT_EXECFD), read instead
+    /// of `programPath` and closed; `programPath` still names it.
+    public var programFD: Int32?
 
     /// Where a dynamically linked program's interpreter is looked for when
     /// no sysroot is given: Debian's cross libc (libc6-arm64-cross).
@@ -83,7 +88,11 @@ public final class Emulator {
         // Parse before reserving guest memory: most errors are here.
         let image: ELFImage
         do {
-            image = try ELFImage.read(path: config.programPath)
+            if let fd = config.programFD {
+                image = try ELFImage(bytes: Emulator.readAll(fd: fd))
+            } else {
+                image = try ELFImage.read(path: config.programPath)
+            }
         } catch let e as ELFError {
             throw EmulatorError.load(path: config.programPath, e)
         }
@@ -125,6 +134,9 @@ public final class Emulator {
         options.sysroot = sysroot
         options.procInfo = Emulator.procInfo(mem: mem, stack: stack, programName: ELFLoader.regionName(config.programPath))
         options.programPath = config.programPath
+        options.unameRelease = config.unameRelease
+        // A stream apart from the AT_RANDOM bytes drawn from the same seed.
+        options.randomState = config.randomSeed.map { $0 ^ 0x6765_7472_616e_646f }
         process = LinuxProcess(mem: mem, cpu: cpu, executor: executor, brkStart: program.brkStart, options: options)
     }
 
@@ -203,6 +215,23 @@ public final class Emulator {
 
     /// Guest instructions executed so far (by the main thread's CPU).
     public var instructionCount: UInt64 { cpu.r[Slot.icount] }
+
+    /// Reads the whole file open at `fd` from offset 0 and closes it, so
+    /// the guest does not inherit it.
+    static func readAll(fd: Int32) throws -> [UInt8] {
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 1 << 16)
+        var off: off_t = 0
+        while true {
+            let n = pread(fd, &buf, buf.count, off)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw ELFError.unreadable(String(cString: strerror(errno))) }
+            if n == 0 { return out }
+            out += buf[0..<n]
+            off += off_t(n)
+        }
+    }
 
     /// 16 AT_RANDOM bytes from a seed, by SplitMix64.
     static func seededRandom(_ seed: UInt64) -> [UInt8] {

@@ -9,7 +9,8 @@ public enum Tool {
     public static func main(_ arguments: [String]) -> Never {
         let action: CommandLineOptions.Action
         do {
-            action = try CommandLineOptions.parse(Array(arguments.dropFirst()), environment: hostEnvironment())
+            action = try CommandLineOptions.parse(Array(arguments.dropFirst()), environment: hostEnvironment(),
+                                                  launch: .current())
         } catch {
             fail("\(error)")
         }
@@ -23,16 +24,45 @@ public enum Tool {
         case .listCPUs:
             print(CommandLineOptions.cpuList, terminator: "")
             exit(0)
+        case .listLogItems:
+            print(CommandLineOptions.logItemList, terminator: "")
+            exit(0)
+        case .binfmt(let command):
+            do {
+                let (text, status) = try command.run()
+                print(text, terminator: "")
+                exit(status)
+            } catch {
+                fail("\(error)")
+            }
         case .run(let settings):
+            // Opened only when there is something to log, as qemu does, so a
+            // QEMU_LOG_FILENAME meant for qemu is not truncated for nothing.
+            if let log = settings.logFile, settings.strace {
+                let fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+                if fd < 0 { fail("\(log): \(String(cString: strerror(errno)))") }
+                LinuxUser.Strace.fd = fd
+            }
             let emulator: Emulator
             do {
                 emulator = try Emulator(config: settings.emulatorConfig)
             } catch {
                 fail("\(error)")
             }
+            var started = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &started)
             let end = emulator.run()
             if settings.reportInstructions {
                 writeStderr("\(CommandLineOptions.toolName): \(emulator.instructionCount) guest instructions\n")
+            }
+            if settings.stats {
+                var now = timespec()
+                clock_gettime(CLOCK_MONOTONIC, &now)
+                let seconds = Double(now.tv_sec - started.tv_sec) + Double(now.tv_nsec - started.tv_nsec) / 1e9
+                writeStderr(statsLine(instructions: emulator.instructionCount,
+                                      blocks: emulator.executor.blocksTranslated,
+                                      hits: emulator.executor.blockCacheHits,
+                                      syscalls: emulator.process.syscallCount, seconds: seconds))
             }
             switch end {
             case .exited(let status):
@@ -44,6 +74,25 @@ public enum Tool {
                 LinuxUser.dieBySignal(sig)
             }
         }
+    }
+
+    /// The --stats line: the main thread's instructions, translated blocks,
+    /// block-cache hits and syscalls, the run's wall time and guest MIPS
+    /// (instructions per microsecond).
+    static func statsLine(instructions: UInt64, blocks: Int, hits: Int, syscalls: UInt64, seconds: Double) -> String {
+        let mips = seconds > 0 ? Double(instructions) / seconds / 1e6 : 0
+        // Fixed-point text: Double's description turns small values into
+        // exponents (1e-05).
+        func fixed(_ v: Double, _ digits: Int) -> String {
+            var scale = 1
+            for _ in 0..<digits { scale *= 10 }
+            let n = Int((v * Double(scale)).rounded())
+            let frac = String(n % scale)
+            return "\(n / scale)." + String(repeating: "0", count: digits - frac.count) + frac
+        }
+        return "\(CommandLineOptions.toolName): stats: \(instructions) guest instructions, \(blocks) blocks translated, "
+            + "\(hits) block-cache hits, \(syscalls) syscalls, "
+            + "\(fixed(seconds, 6)) s, \(fixed(mips, 1)) guest MIPS\n"
     }
 
     /// One line on stderr, then exit status 1 (as qemu for its own errors).

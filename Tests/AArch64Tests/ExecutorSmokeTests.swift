@@ -43,6 +43,13 @@ final class ExecutorSmokeTests: XCTestCase {
         XCTAssertEqual(cpu.x(0), 1)
     }
 
+    func testBranchToMisalignedAddressIsAnAlignmentFault() throws {
+        // adr x0, . ; add x0, x0, #2 ; br x0
+        let (cpu, reason, _) = try runWords([0x10000000, 0x91000800, 0xd61f0000])
+        XCTAssertEqual(reason, .pcAlignment(addr: 0x10002))
+        XCTAssertEqual(cpu.pc, 0x10002)
+    }
+
     func testFaultingLoadLeavesRegistersAlone() throws {
         // mov x1, #0x40 ; ldr x0, [x1]
         let (cpu, reason, _) = try runWords([0xd2800801, 0xf9400020]) { $0.setX(0, 7) }

@@ -12,8 +12,9 @@ final class RecordedProgramTests: XCTestCase {
     /// Every program area with its own test method below. A recorded
     /// program outside this list fails `testEveryRecordedProgramHasATest`.
     static let areas: Set<String> = [
-        "asmhello", "asmexit", "hello", "printf", "string", "malloc", "fileio", "auxv",
+        "asmhello", "asmexit", "asmfaults", "hello", "printf", "string", "malloc", "fileio", "auxv",
         "setjmp", "libm", "int128", "unaligned", "exitcodes", "dlopen", "cxx", "procfs",
+        "multicall",
     ]
 
     override func setUpWithError() throws {
@@ -22,6 +23,7 @@ final class RecordedProgramTests: XCTestCase {
 
     func testAssemblyHello() throws { try check(program: "asmhello") }
     func testAssemblyComputedExitCode() throws { try check(program: "asmexit") }
+    func testSynchronousFaultSignals() throws { try check(program: "asmfaults") }
     func testHello() throws { try check(program: "hello") }
     func testPrintf() throws { try check(program: "printf") }
     func testString() throws { try check(program: "string") }
@@ -36,6 +38,7 @@ final class RecordedProgramTests: XCTestCase {
     func testDlopenLibm() throws { try check(program: "dlopen") }
     func testCxxWithLibstdcxx() throws { try check(program: "cxx") }
     func testProcViews() throws { try check(program: "procfs") }
+    func testMultiCallProgram() throws { try check(program: "multicall") }
 
     /// Guards against a program added to TestBinaries that no test runs, and
     /// against a fixture directory that lost its files.
