@@ -201,6 +201,27 @@ import multiprocessing as mp
 if __name__ == "__main__":
     with mp.Pool(2) as p:
         print(p.map(abs, [-1, -2, 3]))'
+q q python-shared-mmap python3.11 -c '
+import mmap, os
+m = mmap.mmap(-1, 4096)
+pid = os.fork()
+if pid == 0:
+    m[0:5] = b"child"
+    os._exit(0)
+os.waitpid(pid, 0)
+print(m[0:5])'
+q q python-mp-value python3.11 -c '
+import multiprocessing as mp
+def add(v, n):
+    for _ in range(n):
+        with v.get_lock():
+            v.value += 1
+if __name__ == "__main__":
+    v = mp.Value("i", 0)
+    ps = [mp.Process(target=add, args=(v, 300)) for _ in range(3)]
+    [p.start() for p in ps]
+    [p.join() for p in ps]
+    print("total", v.value)'
 q q perl-fork perl -e 'my $pid = fork(); if ($pid == 0) { exit 3 } waitpid($pid, 0); print "child ", $? >> 8, "\n"; open(my $fh, "-|", "echo", "piped") or die; print <$fh>;'
 h sqlite3-file 'f=$(mktemp); sqlite3 "$f" "pragma journal_mode=wal; create table t(x); insert into t values (1),(2),(3); select sum(x) from t;"; sqlite3 "$f" "select count(*) from t;"; rm -f "$f"*'
 

@@ -69,7 +69,13 @@ public func syscallsMarkdown() -> String {
       arm64 kernel: F_GETFL reports O_LARGEFILE (qemu drops it);
       MAP_FIXED_NOREPLACE is honoured; execve of an arm64 program works without
       binfmt_misc.
-    - mmap of files copies the contents; MAP_SHARED file writes are not written back.
+    - mmap: private file mappings are copies of the file; MAP_SHARED ones
+      (anonymous, or of a file open read-write, within the file's size) are
+      host shared mappings placed over the guest pages, so forked children,
+      other processes and the file see the writes (POSIX semaphores,
+      multiprocessing, SQLite's WAL index). A shared mapping of a read-only
+      file, or one reaching past the end of its file, is still a copy;
+      mremap turns a moved shared mapping into a private copy.
     - Signals: dispositions, masks, sigaltstack and delivery to guest handlers
       with the kernel's rt_sigframe (siginfo, ucontext, FPSIMD record). Host
       signals reach a guest handler between executor runs. Stop signals are

@@ -163,10 +163,14 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(220, "clone", [.cloneFlags, .childStack, .parentTid, .tls, .childTid], .clone,
                note: "threads (CLONE_VM|CLONE_THREAD) are host threads; fork and vfork are host forks of the emulator") { $0.sysClone($1) },
     SyscallRow(221, "execve", [.str, .argv], note: "arm64 ELF (or #! script with an arm64 interpreter) runs in a new emulator; other files go to the host kernel, as in qemu-user") { $0.sysExecve($1) },
-    SyscallRow(222, "mmap", [.ptr, .int, .prot, .mmapFlags, .int, .hex32], .addr, note: "anonymous, and file-backed copied in (MAP_SHARED files are copied, writes not written back)") { $0.sysMmap($1) },
+    SyscallRow(222, "mmap", [.ptr, .int, .prot, .mmapFlags, .int, .hex32], .addr, note: "anonymous and private file mappings copied in; MAP_SHARED (anonymous, or a file open read-write, within its size) is a host shared mapping, so other processes see the writes") { $0.sysMmap($1) },
     SyscallRow(223, "fadvise64", nil, note: "accepted; advice only") { _, _ in 0 },
     SyscallRow(226, "mprotect", [.ptr, .int, .prot]) { $0.sysMprotect($1) },
-    SyscallRow(227, "msync", nil, note: "accepted; no shared file mappings") { _, _ in 0 },
+    SyscallRow(227, "msync", nil, note: "passed to the host for the range") { p, a in
+        // MS_ASYNC, MS_INVALIDATE and MS_SYNC are the asm-generic values on both.
+        guard a[0] & 0xfff == 0, a[0] &+ a[1] <= p.mem.size, a[0] &+ a[1] >= a[0] else { return -Errno.EINVAL }
+        return Glibc.msync(p.mem.host(a[0]), Int(a[1]), Int32(a.i32(2))) == 0 ? 0 : -xlatErrno(errno)
+    },
     SyscallRow(228, "mlock", nil) { _, _ in 0 },
     SyscallRow(229, "munlock", nil) { _, _ in 0 },
     SyscallRow(233, "madvise", nil, note: "MADV_DONTNEED zeroes private pages; other advice ignored") { $0.sysMadvise($1) },
