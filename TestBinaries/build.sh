@@ -7,6 +7,10 @@
 #   NAME.glibc-O3-armv82   aarch64-linux-gnu-gcc -static -O3 -march=armv8.2-a
 #   NAME.musl-O2           zig cc -target aarch64-linux-musl -static -O2
 # Each assembly program is built once, without libc, as NAME.nolibc.
+# Dynamically linked programs (glibc's default) are built once, at -O2:
+#   NAME.glibc-dyn         from src/dynamic/NAME.c or .cc, and from hello.c
+# They need the arm64 shared libraries at run time: sysroot/ holds the few
+# the tests use (make-sysroot.sh), and they run with -L TestBinaries/sysroot.
 # Everything is stripped to keep the committed binaries small.
 #
 # Needs: gcc-aarch64-linux-gnu (with libc6-dev-arm64-cross) and the
@@ -43,6 +47,16 @@ build_c() {
     "$STRIP" "$bin/$name.glibc-O0" "$bin/$name.glibc-O2" "$bin/$name.glibc-O3-armv82" "$bin/$name.musl-O2"
 }
 
+# Dynamic: no -static; no build id and no source paths, as above.
+dyncommon=(-Wall -Wno-unused-result -Wl,--build-id=none "-ffile-prefix-map=$here=." -O2)
+
+build_dyn() {
+    local name="$1" file="$2" compiler="$CC"
+    case "$file" in *.cc) compiler=aarch64-linux-gnu-g++ ;; esac
+    "$compiler" "${dyncommon[@]}" -o "$bin/$name.glibc-dyn" "$file"
+    "$STRIP" "$bin/$name.glibc-dyn"
+}
+
 build_asm() {
     local name="$1"
     "$CC" -nostdlib -static -Wl,--build-id=none -o "$bin/$name.nolibc" "$src/$name.S"
@@ -59,6 +73,14 @@ for f in "$src"/*.S; do
     name="$(basename "$f" .S)"
     echo "build $name (no libc)"
     build_asm "$name"
+done
+
+echo "build hello (dynamic)"
+build_dyn hello "$src/hello.c"
+for f in "$src"/dynamic/*.c "$src"/dynamic/*.cc; do
+    name="$(basename "${f%.*}")"
+    echo "build $name (dynamic)"
+    build_dyn "$name" "$f"
 done
 
 count=$(find "$bin" -type f | wc -l)

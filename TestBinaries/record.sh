@@ -11,6 +11,9 @@
 #   environment  the complete environment every case runs with, one
 #                NAME=value per line
 #
+# Dynamically linked programs (NAME.glibc-dyn) run with
+# `-L TestBinaries/sysroot` (see make-sysroot.sh), as the tests run them.
+#
 # CASE is the program's file name, plus "@MODE" when a program is run more
 # than once with different arguments. Each case runs in a fresh empty
 # directory as cwd, with `env -i` plus the fixed environment below, and
@@ -44,15 +47,18 @@ CASES = {
     "auxv": {"": ["first", "second argument with spaces", "", "x=1;y=2"]},
     "exitcodes": {m: [m] for m in ["exit0", "exit3", "exit255", "return42", "segv", "abort"]},
     "asmexit": {"": [], "args": ["one", "two"]},
+    "procfs": {"": ["one", "two words", ""]},
     "asmfaults": {m: [m] for m in ["align", "zero", "udf", "brk", "wtext"]},
 }
+SYSROOT = os.path.join(here, "sysroot")
 
 def run(binary, args):
     cwd = tempfile.mkdtemp(prefix="sql-record-")
     try:
         env = dict(e.split("=", 1) for e in ENVIRONMENT)
         p = subprocess.run(
-            [qemu, os.path.join(bindir, binary)] + args,
+            [qemu] + (["-L", SYSROOT] if binary.endswith(".glibc-dyn") else [])
+            + [os.path.join(bindir, binary)] + args,
             cwd=cwd, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300,
             preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0)))

@@ -18,8 +18,14 @@ public enum ELFError: Error, Equatable, CustomStringConvertible {
     case wrongType(UInt16)
     case badProgramHeaders(String)
     case noLoadableSegments
-    /// The program names a dynamic loader (PT_INTERP).
+    /// The program names a dynamic loader (PT_INTERP) but none was given
+    /// to the loader.
     case needsInterpreter(String)
+    /// The dynamic loader named by PT_INTERP was found nowhere: the path it
+    /// names, and the host paths that were tried.
+    case interpreterNotFound(String, searched: [String])
+    /// The dynamic loader was found but cannot be used.
+    case badInterpreter(String)
     /// argv and envp do not fit on the initial stack (E2BIG).
     case argumentListTooLong
     /// The requested stack size is unusable.
@@ -48,7 +54,14 @@ public enum ELFError: Error, Equatable, CustomStringConvertible {
         case .badProgramHeaders(let what): return "invalid program headers: \(what)"
         case .noLoadableSegments: return "ELF file has no loadable segments (PT_LOAD)"
         case .needsInterpreter(let interp):
-            return "dynamically linked programs need the interpreter \(interp), which is not supported yet"
+            return "dynamically linked program: its interpreter \(interp) was not loaded"
+        case .interpreterNotFound(let interp, let searched):
+            return "dynamically linked program needs its interpreter \(interp), not found (looked for "
+                + searched.joined(separator: ", ")
+                + "); give an arm64 sysroot holding it with -L DIR or QEMU_LD_PREFIX=DIR, "
+                + "or install Debian's libc6-arm64-cross (apt-get install libc6-arm64-cross)"
+        case .badInterpreter(let why):
+            return "cannot use the program's interpreter: \(why)"
         case .argumentListTooLong: return "Argument list too long"
         case .invalidStackSize(let s): return "stack size \(s) is out of range"
         }

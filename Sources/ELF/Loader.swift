@@ -49,9 +49,11 @@ public struct MappedImage: Sendable {
 /// binfmt_elf does: every PT_LOAD at its page-aligned address with its
 /// permissions, file bytes copied, the rest of the segment zero.
 ///
-/// Dynamic loading fits in later as a second `map` call: the interpreter
-/// named by PT_INTERP is an ET_DYN image mapped at a free range, its bias
-/// becomes AT_BASE and its entry the starting PC.
+/// A dynamically linked program is a second `map` call: the interpreter
+/// named by PT_INTERP (ld-linux-aarch64.so.1) is an ET_DYN image mapped at
+/// a free range under the mmap area, as Linux's load_elf_interp does; its
+/// bias becomes AT_BASE and its entry the starting PC, while AT_ENTRY and
+/// AT_PHDR still describe the program.
 public enum ELFLoader {
     /// Lowest address an image may occupy: page zero stays unmapped so that
     /// null pointers fault, as Linux's mmap_min_addr ensures.
@@ -71,14 +73,66 @@ public enum ELFLoader {
     }
 
     /// Maps an already parsed program. `name` labels its regions in
-    /// /proc/self/maps.
-    public static func load(image: ELFImage, name: String = "", into mem: AddressSpace) throws -> LoadedProgram {
-        if let interp = image.interpreter { throw ELFError.needsInterpreter(interp) }
+    /// /proc/self/maps. A program with PT_INTERP needs `interpreter`: the
+    /// parsed dynamic loader and its region name.
+    public static func load(image: ELFImage, name: String = "", interpreter: (image: ELFImage, name: String)? = nil,
+                            into mem: AddressSpace) throws -> LoadedProgram {
+        if let interp = image.interpreter, interpreter == nil { throw ELFError.needsInterpreter(interp) }
+        if let interp = interpreter?.image {
+            // Linux (load_elf_binary) refuses an interpreter that is not
+            // ET_DYN or ET_EXEC, or that wants an interpreter itself.
+            guard interp.interpreter == nil else {
+                throw ELFError.badInterpreter("the interpreter itself names an interpreter")
+            }
+        }
         let bias = image.type == ELFConst.etDyn ? try dynBias(image, mem) : 0
         let m = try map(image, bias: bias, name: name, into: mem)
-        return LoadedProgram(entry: m.entry, programEntry: m.entry, phdrAddr: m.phdrAddr, phnum: m.phnum,
-                             phent: UInt64(ELFConst.phdrSize), interpBase: 0, brkStart: m.end,
-                             execStack: image.programHeaders.contains { $0.type == ELFConst.ptGNUStack && $0.flags & ELFConst.pfX != 0 })
+        // Linux takes the stack's exec permission from the program's
+        // PT_GNU_STACK, not the interpreter's.
+        let execStack = image.programHeaders.contains { $0.type == ELFConst.ptGNUStack && $0.flags & ELFConst.pfX != 0 }
+        guard let (interpImage, interpName) = interpreter, image.interpreter != nil else {
+            return LoadedProgram(entry: m.entry, programEntry: m.entry, phdrAddr: m.phdrAddr, phnum: m.phnum,
+                                 phent: UInt64(ELFConst.phdrSize), interpBase: 0, brkStart: m.end, execStack: execStack)
+        }
+        let interpBias: UInt64
+        do {
+            interpBias = interpImage.type == ELFConst.etDyn ? try freeBias(interpImage, mem) : 0
+        } catch {
+            mem.unmap(m.start, m.end - m.start)
+            throw error
+        }
+        let i: MappedImage
+        do {
+            i = try map(interpImage, bias: interpBias, name: interpName, into: mem)
+        } catch let e as ELFError {
+            mem.unmap(m.start, m.end - m.start)
+            throw ELFError.badInterpreter("\(e)")
+        }
+        return LoadedProgram(entry: i.entry, programEntry: m.entry, phdrAddr: m.phdrAddr, phnum: m.phnum,
+                             phent: UInt64(ELFConst.phdrSize), interpBase: i.bias, brkStart: m.end, execStack: execStack)
+    }
+
+    /// The bias that puts an ET_DYN interpreter at the top of the free mmap
+    /// area, aligned to its largest segment alignment.
+    static func freeBias(_ image: ELFImage, _ mem: AddressSpace) throws -> UInt64 {
+        let loads = image.loadSegments
+        var align = AddressSpace.pageSize
+        for ph in loads where ph.align > align && ph.align & (ph.align - 1) == 0 && ph.align <= 1 << 28 {
+            align = ph.align
+        }
+        let first = loads.first!.vaddr & ~AddressSpace.pageMask
+        let last = loads.map { $0.vaddr &+ $0.memsz }.max()!
+        guard last > first, last - first < 1 << 32 else {
+            throw ELFError.badInterpreter("its segments span more than 4 GiB")
+        }
+        let span = pageUp(last) - first
+        guard let at = mem.findFree(span + align) else {
+            throw ELFError.badInterpreter("no free guest address range of \(span) bytes")
+        }
+        // [at, at + span + align) is free; the aligned start inside it
+        // that keeps the image highest.
+        let start = (at + align) & ~(align - 1)
+        return start - first
     }
 
     /// The bias that puts the lowest PT_LOAD of an ET_DYN image at

@@ -10,6 +10,8 @@ public struct ProcessOptions: Sendable {
     public var sysroot: String? = nil
     /// Host path of the program, for /proc/self/exe and AT_EXECFN.
     public var programPath = ""
+    /// What the /proc views of the guest show (see SysProc.swift).
+    public var procInfo = ProcInfo()
     /// The uname release shown to the guest (-r / QEMU_UNAME); nil is the host's.
     public var unameRelease: String? = nil
     /// With a seed (-seed / QEMU_RAND_SEED), getrandom returns a
@@ -263,15 +265,10 @@ public final class LinuxProcess {
         withUnsafeBytes(of: value) { mem.write(addr, $0) }
     }
 
-    /// A guest path, mapped into the sysroot when one is set and the file
-    /// exists there (as qemu's -L does).
-    func guestPath(_ addr: UInt64) -> String? {
+    /// A guest path read from guest memory and translated by `xlatPath`;
+    /// nil when the pointer is bad.
+    func guestPath(_ addr: UInt64, followLast: Bool = true) -> String? {
         guard let bytes = mem.readCStringBytes(addr, max: Int(PATH_MAX)) else { return nil }
-        let p = String(decoding: bytes, as: UTF8.self)
-        if let root = options.sysroot, p.hasPrefix("/"), root != "/" {
-            let candidate = root + p
-            if access(candidate, F_OK) == 0 { return candidate }
-        }
-        return p
+        return xlatPath(String(decoding: bytes, as: UTF8.self), followLast: followLast)
     }
 }

@@ -81,10 +81,9 @@ extension LinuxProcess {
     /// runs in a new emulator; anything else is handed to the host kernel,
     /// as qemu-user does, so host tools such as /bin/sh still run natively.
     func sysExecve(_ a: SysArgs) -> Int {
-        guard var path = guestPath(a[0]), let argv = guestStrings(a[1]), let envp = guestStrings(a[2]) else {
+        guard let path = guestPath(a[0]), let argv = guestStrings(a[1]), let envp = guestStrings(a[2]) else {
             return -Errno.EFAULT
         }
-        if path == "/proc/self/exe" && !options.programPath.isEmpty { path = options.programPath }
         if access(path, F_OK) != 0 { return -xlatErrno(errno) }
         if access(path, X_OK) != 0 { return -Errno.EACCES }
         guard let head = readHead(path) else { return -Errno.EACCES }
@@ -95,7 +94,7 @@ extension LinuxProcess {
             let words = String(decoding: line, as: UTF8.self)
                 .split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
             if let interp = words.first.map(String.init) {
-                let hostInterp = mapSysroot(interp)
+                let hostInterp = xlatPath(interp)
                 if let ih = readHead(hostInterp), isArm64ELF(ih) {
                     var newArgv = [interp]
                     if words.count > 1 { newArgv.append(String(words[1]).trimmingSpaces()) }
@@ -119,11 +118,6 @@ extension LinuxProcess {
         var b = [UInt8](repeating: 0, count: 256)
         let n = read(fd, &b, b.count)
         return n < 0 ? nil : Array(b[0..<n])
-    }
-
-    func mapSysroot(_ p: String) -> String {
-        if let root = options.sysroot, p.hasPrefix("/"), root != "/", access(root + p, F_OK) == 0 { return root + p }
-        return p
     }
 
     /// Replaces this process by a new emulator running `path`.

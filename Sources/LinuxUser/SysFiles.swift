@@ -9,11 +9,15 @@ import GuestMemory
 
 extension LinuxProcess {
     /// Runs `body` with the translated guest path, or returns -EFAULT.
-    func withPath(_ addr: UInt64, _ body: (UnsafePointer<CChar>) -> Int) -> Int {
-        guard var p = guestPath(addr) else { return -Errno.EFAULT }
-        if p == "/proc/self/exe" && !options.programPath.isEmpty { p = options.programPath }
+    /// `followLast: false` for calls that act on a final symbolic link
+    /// itself (readlink, unlink, lstat, O_NOFOLLOW, rename, link).
+    func withPath(_ addr: UInt64, followLast: Bool = true, _ body: (UnsafePointer<CChar>) -> Int) -> Int {
+        guard let p = guestPath(addr, followLast: followLast) else { return -Errno.EFAULT }
         return p.withCString { body($0) }
     }
+
+    /// AT_SYMLINK_NOFOLLOW: the call acts on a final symbolic link itself.
+    var noFollow: Int { 0x100 }
 
     func sysOpenat(_ a: SysArgs) -> Int {
         let flags = xlatOpenFlagsToHost(a.i32(2))
@@ -21,7 +25,9 @@ extension LinuxProcess {
             if flags & Int(O_ACCMODE) != Int(O_RDONLY) { return -Errno.EACCES }
             return openSynthetic(bytes, cloexec: a.i32(2) & GuestO.cloexec != 0)
         }
-        return withPath(a[1]) { HostSyscall.call(HostNR.openat, a.i32(0), Int(bitPattern: $0), flags, a.i32(3)) }
+        return withPath(a[1], followLast: flags & Int(O_NOFOLLOW) == 0) {
+            HostSyscall.call(HostNR.openat, a.i32(0), Int(bitPattern: $0), flags, a.i32(3))
+        }
     }
 
     func sysRead(_ a: SysArgs) -> Int {
@@ -113,30 +119,30 @@ extension LinuxProcess {
     }
 
     func sysMkdirat(_ a: SysArgs) -> Int {
-        withPath(a[1]) { HostSyscall.call(HostNR.mkdirat, a.i32(0), Int(bitPattern: $0), a.i32(2)) }
+        withPath(a[1], followLast: false) { HostSyscall.call(HostNR.mkdirat, a.i32(0), Int(bitPattern: $0), a.i32(2)) }
     }
 
     func sysUnlinkat(_ a: SysArgs) -> Int {
-        withPath(a[1]) { HostSyscall.call(HostNR.unlinkat, a.i32(0), Int(bitPattern: $0), a.i32(2)) }
+        withPath(a[1], followLast: false) { HostSyscall.call(HostNR.unlinkat, a.i32(0), Int(bitPattern: $0), a.i32(2)) }
     }
 
     func sysSymlinkat(_ a: SysArgs) -> Int {
         // The link target is stored as given: it is guest data, not a path to open now.
         guard let target = mem.readCString(a[0], max: Int(PATH_MAX)) else { return -Errno.EFAULT }
         return target.withCString { t in
-            withPath(a[2]) { HostSyscall.call(HostNR.symlinkat, Int(bitPattern: t), a.i32(1), Int(bitPattern: $0)) }
+            withPath(a[2], followLast: false) { HostSyscall.call(HostNR.symlinkat, Int(bitPattern: t), a.i32(1), Int(bitPattern: $0)) }
         }
     }
 
     func sysLinkat(_ a: SysArgs) -> Int {
-        withPath(a[1]) { old in
-            withPath(a[3]) { HostSyscall.call(HostNR.linkat, a.i32(0), Int(bitPattern: old), a.i32(2), Int(bitPattern: $0), a.i32(4)) }
+        withPath(a[1], followLast: a.i32(4) & 0x400 != 0 /* AT_SYMLINK_FOLLOW */) { old in
+            withPath(a[3], followLast: false) { HostSyscall.call(HostNR.linkat, a.i32(0), Int(bitPattern: old), a.i32(2), Int(bitPattern: $0), a.i32(4)) }
         }
     }
 
     func sysRenameat2(_ a: SysArgs, flags: Int) -> Int {
-        withPath(a[1]) { old in
-            withPath(a[3]) { HostSyscall.call(HostNR.renameat2, a.i32(0), Int(bitPattern: old), a.i32(2), Int(bitPattern: $0), flags) }
+        withPath(a[1], followLast: false) { old in
+            withPath(a[3], followLast: false) { HostSyscall.call(HostNR.renameat2, a.i32(0), Int(bitPattern: old), a.i32(2), Int(bitPattern: $0), flags) }
         }
     }
 
@@ -152,7 +158,7 @@ extension LinuxProcess {
     }
 
     func sysFchownat(_ a: SysArgs) -> Int {
-        withPath(a[1]) { HostSyscall.call(HostNR.fchownat, a.i32(0), Int(bitPattern: $0), a.i32(2), a.i32(3), a.i32(4)) }
+        withPath(a[1], followLast: a.i32(4) & noFollow == 0) { HostSyscall.call(HostNR.fchownat, a.i32(0), Int(bitPattern: $0), a.i32(2), a.i32(3), a.i32(4)) }
     }
 
     /// struct timespec[2] is the same on both; UTIME_NOW/UTIME_OMIT too.
@@ -163,21 +169,21 @@ extension LinuxProcess {
             times = Int(bitPattern: p)
         }
         if a[1] == 0 { return HostSyscall.call(HostNR.utimensat, a.i32(0), 0, times, a.i32(3)) }
-        return withPath(a[1]) { HostSyscall.call(HostNR.utimensat, a.i32(0), Int(bitPattern: $0), times, a.i32(3)) }
+        return withPath(a[1], followLast: a.i32(3) & noFollow == 0) { HostSyscall.call(HostNR.utimensat, a.i32(0), Int(bitPattern: $0), times, a.i32(3)) }
     }
 
     func sysReadlinkat(_ a: SysArgs) -> Int {
         guard let path = mem.readCString(a[1], max: Int(PATH_MAX)) else { return -Errno.EFAULT }
         let size = a.int(3)
         guard size > 0 else { return -Errno.EINVAL }
-        if (path == "/proc/self/exe" || path == "/proc/\(pid)/exe") && !options.programPath.isEmpty {
+        if isProcSelf(path, "exe") && !options.programPath.isEmpty {
             var target = options.programPath
             if let rp = realpath(target, nil) { target = String(cString: rp); free(rp) }
             let bytes = Array(target.utf8.prefix(size))
             return mem.write(a[2], bytes) ? bytes.count : -Errno.EFAULT
         }
         guard let buf = outBuf(a[2], size) else { return -Errno.EFAULT }
-        return withPath(a[1]) { HostSyscall.call(HostNR.readlinkat, a.i32(0), Int(bitPattern: $0), Int(bitPattern: buf), size) }
+        return withPath(a[1], followLast: false) { HostSyscall.call(HostNR.readlinkat, a.i32(0), Int(bitPattern: $0), Int(bitPattern: buf), size) }
     }
 
     func sysGetdents64(_ a: SysArgs) -> Int {
@@ -198,7 +204,7 @@ extension LinuxProcess {
     func sysNewfstatat(_ a: SysArgs) -> Int {
         var st = stat()
         let r = withUnsafeMutablePointer(to: &st) { sp in
-            withPath(a[1]) { HostSyscall.call(HostNR.newfstatat, a.i32(0), Int(bitPattern: $0), Int(bitPattern: sp), a.i32(3)) }
+            withPath(a[1], followLast: a.i32(3) & noFollow == 0) { HostSyscall.call(HostNR.newfstatat, a.i32(0), Int(bitPattern: $0), Int(bitPattern: sp), a.i32(3)) }
         }
         if r < 0 { return r }
         return mem.write(a[2], encodeGuestStat(st)) ? 0 : -Errno.EFAULT
@@ -207,7 +213,7 @@ extension LinuxProcess {
     /// struct statx is defined by linux/stat.h for every architecture alike.
     func sysStatx(_ a: SysArgs) -> Int {
         guard let buf = outBuf(a[4], 256) else { return -Errno.EFAULT }
-        return withPath(a[1]) { HostSyscall.call(HostNR.statx, a.i32(0), Int(bitPattern: $0), a.i32(2), a.i32(3), Int(bitPattern: buf)) }
+        return withPath(a[1], followLast: a.i32(2) & noFollow == 0) { HostSyscall.call(HostNR.statx, a.i32(0), Int(bitPattern: $0), a.i32(2), a.i32(3), Int(bitPattern: buf)) }
     }
 
     /// struct statfs: all words are 64-bit on both arm64 and x86_64 (120 bytes).

@@ -67,7 +67,15 @@ extension LinuxProcess {
             addr = found
         }
         mem.noteStore(addr, mlen)
+        releaseHostShared(addr, mlen)
         mem.mapFixed(addr, mlen, prot: prot, name: name, offset: off)
+        // Pages past the end of the file would raise SIGBUS in the host:
+        // such mappings keep the private copy.
+        let withinFile = anonymous || off &+ mlen <= roundUp(UInt64(max(fileSize, 0)))
+        if type != GuestMap.privateMap && withinFile
+            && mapHostShared(addr, mlen, fd: anonymous ? -1 : Int32(fd), offset: off) {
+            return Int(addr)
+        }
         if !anonymous && Int64(off) < fileSize {
             // A private copy of the file: read it into the pages (the host
             // side of guest memory is always writable). Past EOF stays zero.
@@ -86,8 +94,52 @@ extension LinuxProcess {
     func sysMunmap(_ a: SysArgs) -> Int {
         let addr = a[0], len = a[1]
         guard addr & pageMask == 0, len != 0, addr &+ roundUp(len) <= mem.size else { return -Errno.EINVAL }
+        releaseHostShared(addr, roundUp(len))
         mem.unmap(addr, roundUp(len))
         return 0
+    }
+
+    // MARK: Shared mappings
+    //
+    // MAP_SHARED memory must be shared with other processes (forked
+    // children, other programs mapping the same file: POSIX semaphores in
+    // /dev/shm, SQLite's WAL index), so those guest pages are backed by a
+    // host MAP_SHARED mapping placed over the guest space at the same
+    // offset. The host side stays readable and writable, as all guest
+    // memory is; the guest's permissions are the page table's. A file
+    // opened read-only cannot be mapped writable on the host, so it keeps
+    // the private copy (the guest cannot write to it either).
+
+    /// Maps `[addr, addr+len)` of the guest space onto a host shared
+    /// mapping of `fd` (or shared anonymous memory for -1); false when the
+    /// host refuses, and the caller falls back to a private copy.
+    func mapHostShared(_ addr: UInt64, _ len: UInt64, fd: Int32, offset: UInt64) -> Bool {
+        if fd >= 0 {
+            let fl = fcntl(fd, F_GETFL)
+            guard fl >= 0, fl & O_ACCMODE == O_RDWR else { return false }
+        }
+        let flags = MAP_SHARED | MAP_FIXED | (fd < 0 ? MAP_ANONYMOUS : 0)
+        guard let p = mmap(mem.host(addr), Int(len), PROT_READ | PROT_WRITE, flags, fd, off_t(offset)),
+              p != MAP_FAILED else { return false }
+        shared.hostShared.append(addr..<(addr + len))
+        return true
+    }
+
+    /// Puts private anonymous memory back under any host shared mapping in
+    /// `[addr, addr+len)`, before the range is unmapped or mapped anew.
+    func releaseHostShared(_ addr: UInt64, _ len: UInt64) {
+        let cut = addr..<(addr + len)
+        guard shared.hostShared.contains(where: { $0.overlaps(cut) }) else { return }
+        var kept: [Range<UInt64>] = []
+        for r in shared.hostShared {
+            guard r.overlaps(cut) else { kept.append(r); continue }
+            let lo = max(r.lowerBound, cut.lowerBound), hi = min(r.upperBound, cut.upperBound)
+            _ = mmap(mem.host(lo), Int(hi - lo), PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0)
+            if r.lowerBound < lo { kept.append(r.lowerBound..<lo) }
+            if hi < r.upperBound { kept.append(hi..<r.upperBound) }
+        }
+        shared.hostShared = kept
     }
 
     func sysMprotect(_ a: SysArgs) -> Int {
@@ -106,7 +158,10 @@ extension LinuxProcess {
         }
         if !fixed {
             if newLen <= oldLen {
-                if newLen < oldLen { mem.unmap(old + newLen, oldLen - newLen) }
+                if newLen < oldLen {
+                    releaseHostShared(old + newLen, oldLen - newLen)
+                    mem.unmap(old + newLen, oldLen - newLen)
+                }
                 return Int(old)
             }
             if mem.isFree(old + oldLen, newLen - oldLen) {
@@ -127,8 +182,11 @@ extension LinuxProcess {
         }
         let keep = min(oldLen, newLen)
         mem.noteStore(dest, newLen)
+        releaseHostShared(dest, newLen)
         mem.mapFixed(dest, newLen, prot: region.prot, name: region.name, offset: region.offset + (old - region.start))
         mem.host(dest).copyMemory(from: mem.host(old), byteCount: Int(keep))
+        // A moved shared mapping becomes a private copy here.
+        releaseHostShared(old, oldLen)
         mem.unmap(old, oldLen)
         return Int(dest)
     }

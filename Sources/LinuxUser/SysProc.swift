@@ -17,15 +17,95 @@ let hwcapNames = ["fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc
 let hwcap2Names = ["dcpodp", "sve2", "sveaes", "svepmull", "svebitperm", "svesha3", "svesm4", "flagm2",
                    "frint", "svei8mm", "svef32mm", "svef64mm", "svebf16", "i8mm", "bf16", "dgh", "rng", "bti"]
 
+/// Addresses of the guest's image and initial stack, for /proc/self/stat,
+/// cmdline, environ and auxv (the kernel's mm_struct fields).
+public struct ProcInfo: Sendable {
+    public var auxv: [(UInt64, UInt64)] = []
+    public var startCode: UInt64 = 0
+    public var endCode: UInt64 = 0
+    public var startData: UInt64 = 0
+    public var endData: UInt64 = 0
+    /// The initial stack pointer (where argc is).
+    public var startStack: UInt64 = 0
+    public var argStart: UInt64 = 0
+    public var argEnd: UInt64 = 0
+    public var envStart: UInt64 = 0
+    public var envEnd: UInt64 = 0
+
+    public init() {}
+}
+
 extension LinuxProcess {
     /// Contents of a /proc file generated for the guest, or nil to use the host's.
     func syntheticProcFile(_ path: String) -> [UInt8]? {
-        let selfNames = ["/proc/self/", "/proc/thread-self/", "/proc/\(pid)/", "/proc/\(pid)/task/\(pid)/"]
-        for prefix in selfNames where path.hasPrefix(prefix) {
-            if path.dropFirst(prefix.count) == "maps" { return Array(procMaps().utf8) }
+        switch procSelfEntry(path) {
+        case "maps": return Array(procMaps().utf8)
+        case "auxv": return procAuxv()
+        case "cmdline": return procGuestBytes(options.procInfo.argStart, options.procInfo.argEnd)
+        case "environ": return procGuestBytes(options.procInfo.envStart, options.procInfo.envEnd)
+        case "stat": return procStat().map { Array($0.utf8) }
+        case "comm": return threadName + [0x0a]
+        default: break
         }
         if path == "/proc/cpuinfo" { return Array(procCpuinfo().utf8) }
         return nil
+    }
+
+    /// The auxv pairs the guest started with, AT_NULL included, as the
+    /// kernel keeps them (mm->saved_auxv).
+    func procAuxv() -> [UInt8] {
+        var out: [UInt8] = []
+        for (k, v) in options.procInfo.auxv {
+            withUnsafeBytes(of: k.littleEndian) { out += $0 }
+            withUnsafeBytes(of: v.littleEndian) { out += $0 }
+        }
+        return out
+    }
+
+    /// Guest memory between two addresses as it is now: like Linux, a
+    /// guest that rewrites its argv strings changes /proc/self/cmdline.
+    func procGuestBytes(_ start: UInt64, _ end: UInt64) -> [UInt8] {
+        guard end > start, end - start < 1 << 24 else { return [] }
+        return mem.read(start, count: Int(end - start)) ?? []
+    }
+
+    /// /proc/self/stat: the host's line for this process (state, ppid,
+    /// process group, times, threads...) with the guest's comm and the
+    /// guest's addresses in place of the emulator's (fs/proc/array.c).
+    func procStat() -> String? {
+        guard let fd = Optional(open("/proc/\(tid)/stat", O_RDONLY | O_CLOEXEC)), fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let n = read(fd, &buf, buf.count)
+        guard n > 0 else { return nil }
+        let line = String(decoding: buf[0..<n], as: UTF8.self)
+        // comm may hold spaces and parentheses: the fields follow the last ')'.
+        guard let close = line.lastIndex(of: ")") else { return nil }
+        var fields = line[line.index(after: close)...].split(separator: " ").map(String.init)
+        if let last = fields.last, last.hasSuffix("\n") { fields[fields.count - 1] = String(last.dropLast()) }
+        let info = options.procInfo
+        // Field numbers of proc(5), counted from 1 (pid) and 2 (comm).
+        func set(_ field: Int, _ v: UInt64) {
+            let i = field - 3
+            if i >= 0 && i < fields.count { fields[i] = String(v) }
+        }
+        var vsize: UInt64 = 0
+        for r in mem.regions { vsize += r.end - r.start }
+        set(23, vsize)
+        set(26, info.startCode)
+        set(27, info.endCode)
+        set(28, info.startStack)
+        set(29, 0)
+        set(30, 0)
+        set(45, info.startData)
+        set(46, info.endData)
+        set(47, brkStart)
+        set(48, info.argStart)
+        set(49, info.argEnd)
+        set(50, info.envStart)
+        set(51, info.envEnd)
+        let comm = String(decoding: threadName, as: UTF8.self)
+        return "\(pid) (\(comm)) " + fields.joined(separator: " ") + "\n"
     }
 
     /// The guest's mappings in the kernel's format (fs/proc/task_mmu.c).

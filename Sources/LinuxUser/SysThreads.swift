@@ -67,6 +67,9 @@ final class SharedProcessState {
     /// Every thread's CPU, kept alive for the process's lifetime because a
     /// host signal handler may touch their attention slots at any time.
     private(set) var cpus: [CPU] = []
+    /// Guest ranges backed by a host MAP_SHARED mapping (SysMemory.swift);
+    /// changed only by the serialized mmap, munmap and mremap.
+    var hostShared: [Range<UInt64>] = []
     /// Threads that have not called exit.
     private(set) var liveThreads = 1
     var multiThreaded = false

@@ -53,14 +53,29 @@ public func syscallsMarkdown() -> String {
       script whose interpreter (looked up in the sysroot first) is an arm64
       ELF. Any other file is passed to the host's execve, as qemu-user does,
       so host programs such as /bin/sh run natively.
-    - /proc/self/maps (from the region map), /proc/cpuinfo (from `Features`)
-      and /proc/self/exe (the guest program) describe the guest; other /proc
-      files are the host's.
+    - /proc views of the guest (for self, thread-self and the own pid):
+      exe (readlink and open give the guest program), maps (from the region
+      map), auxv (the initial auxv), cmdline and environ (read live from the
+      guest's stack, as Linux does), stat (the host's line with the guest's
+      comm and addresses), comm, and /proc/cpuinfo (arm64 format, Features
+      from `Features`). Other /proc files, fd/ among them, are the host's.
+    - Paths: every absolute guest path goes through `xlatPath`
+      (PathXlat.swift): under the sysroot (-L, QEMU_LD_PREFIX, or the
+      default /usr/aarch64-linux-gnu when it held the dynamic loader) when
+      the file exists there, else the host's, as qemu's util/path.c does;
+      symbolic links inside the sysroot are followed inside it. /proc, /dev
+      and /sys are always the host's. See docs/dynamic.md.
     - Values that differ from qemu-aarch64 7.2 on purpose, following the
       arm64 kernel: F_GETFL reports O_LARGEFILE (qemu drops it);
       MAP_FIXED_NOREPLACE is honoured; execve of an arm64 program works without
       binfmt_misc.
-    - mmap of files copies the contents; MAP_SHARED file writes are not written back.
+    - mmap: private file mappings are copies of the file; MAP_SHARED ones
+      (anonymous, or of a file open read-write, within the file's size) are
+      host shared mappings placed over the guest pages, so forked children,
+      other processes and the file see the writes (POSIX semaphores,
+      multiprocessing, SQLite's WAL index). A shared mapping of a read-only
+      file, or one reaching past the end of its file, is still a copy;
+      mremap turns a moved shared mapping into a private copy.
     - Signals: dispositions, masks, sigaltstack and delivery to guest handlers
       with the kernel's rt_sigframe (siginfo, ucontext, FPSIMD record). Host
       signals reach a guest handler between executor runs. Stop signals are

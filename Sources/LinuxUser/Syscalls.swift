@@ -39,7 +39,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(25, "fcntl", [.int, .fcntlCmd, .fcntlArg], note: "F_GETFL/F_SETFL flags translated; locks passed through") { $0.sysFcntl($1) },
     SyscallRow(29, "ioctl", [.int, .ioctlCmd, .ptr], note: "TCGETS, TCSETS*, TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP, FIONREAD, FIONBIO; others -ENOTTY") { $0.sysIoctl($1) },
     SyscallRow(32, "flock", nil) { p, a in HostSyscall.call(HostNR.flock, a.i32(0), a.i32(1)) },
-    SyscallRow(33, "mknodat", nil) { p, a in p.withPath(a[1]) { HostSyscall.call(HostNetNR.mknodat, a.i32(0), Int(bitPattern: $0), a.i32(2), a.i32(3)) } },
+    SyscallRow(33, "mknodat", nil) { p, a in p.withPath(a[1], followLast: false) { HostSyscall.call(HostNetNR.mknodat, a.i32(0), Int(bitPattern: $0), a.i32(2), a.i32(3)) } },
     SyscallRow(34, "mkdirat", [.atfd, .str, .octal]) { $0.sysMkdirat($1) },
     SyscallRow(35, "unlinkat", [.atfd, .str, .unlinkatFlags]) { $0.sysUnlinkat($1) },
     SyscallRow(36, "symlinkat", [.str, .atfd, .str]) { $0.sysSymlinkat($1) },
@@ -57,7 +57,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(53, "fchmodat", [.atfd, .str, .octal, .atFlags]) { $0.sysFchmodat($1) },
     SyscallRow(54, "fchownat", [.atfd, .str, .int, .int, .atFlags]) { $0.sysFchownat($1) },
     SyscallRow(55, "fchown", [.int, .int, .int]) { p, a in HostSyscall.call(HostNR.fchown, a.i32(0), a.i32(1), a.i32(2)) },
-    SyscallRow(56, "openat", [.atfd, .str, .openFlags, .openMode], note: "flags translated (O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE differ); /proc/self/maps and /proc/cpuinfo describe the guest") { $0.sysOpenat($1) },
+    SyscallRow(56, "openat", [.atfd, .str, .openFlags, .openMode], note: "flags translated (O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE differ); absolute paths under the sysroot first; /proc/self/{exe,maps,auxv,cmdline,environ,stat,comm} and /proc/cpuinfo describe the guest") { $0.sysOpenat($1) },
     SyscallRow(57, "close", [.int]) { p, a in HostSyscall.call(HostNR.close, a.i32(0)) },
     SyscallRow(59, "pipe2", nil) { $0.sysPipe2($1) },
     SyscallRow(61, "getdents64", [.int, .cptr, .int]) { $0.sysGetdents64($1) },
@@ -163,10 +163,14 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(220, "clone", [.cloneFlags, .childStack, .parentTid, .tls, .childTid], .clone,
                note: "threads (CLONE_VM|CLONE_THREAD) are host threads; fork and vfork are host forks of the emulator") { $0.sysClone($1) },
     SyscallRow(221, "execve", [.str, .argv], note: "arm64 ELF (or #! script with an arm64 interpreter) runs in a new emulator; other files go to the host kernel, as in qemu-user") { $0.sysExecve($1) },
-    SyscallRow(222, "mmap", [.ptr, .int, .prot, .mmapFlags, .int, .hex32], .addr, note: "anonymous, and file-backed copied in (MAP_SHARED files are copied, writes not written back)") { $0.sysMmap($1) },
+    SyscallRow(222, "mmap", [.ptr, .int, .prot, .mmapFlags, .int, .hex32], .addr, note: "anonymous and private file mappings copied in; MAP_SHARED (anonymous, or a file open read-write, within its size) is a host shared mapping, so other processes see the writes") { $0.sysMmap($1) },
     SyscallRow(223, "fadvise64", nil, note: "accepted; advice only") { _, _ in 0 },
     SyscallRow(226, "mprotect", [.ptr, .int, .prot]) { $0.sysMprotect($1) },
-    SyscallRow(227, "msync", nil, note: "accepted; no shared file mappings") { _, _ in 0 },
+    SyscallRow(227, "msync", nil, note: "passed to the host for the range") { p, a in
+        // MS_ASYNC, MS_INVALIDATE and MS_SYNC are the asm-generic values on both.
+        guard a[0] & 0xfff == 0, a[0] &+ a[1] <= p.mem.size, a[0] &+ a[1] >= a[0] else { return -Errno.EINVAL }
+        return Glibc.msync(p.mem.host(a[0]), Int(a[1]), Int32(a.i32(2))) == 0 ? 0 : -xlatErrno(errno)
+    },
     SyscallRow(228, "mlock", nil) { _, _ in 0 },
     SyscallRow(229, "munlock", nil) { _, _ in 0 },
     SyscallRow(233, "madvise", nil, note: "MADV_DONTNEED zeroes private pages; other advice ignored") { $0.sysMadvise($1) },

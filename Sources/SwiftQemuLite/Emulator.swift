@@ -27,9 +27,25 @@ public struct EmulatorConfig: Sendable {
     /// of `programPath` and closed; `programPath` still names it.
     public var programFD: Int32?
 
+    /// Where a dynamically linked program's interpreter is looked for when
+    /// no sysroot is given: Debian's cross libc (libc6-arm64-cross).
+    public var defaultSysroot: String?
+
+    /// `/usr/aarch64-linux-gnu`, or what SWIFT_QEMU_LITE_DEFAULT_SYSROOT
+    /// says (empty: none), so tests can stand for a machine without it.
+    public static var standardDefaultSysroot: String? {
+        if let v = getenv("SWIFT_QEMU_LITE_DEFAULT_SYSROOT") {
+            let s = String(cString: v)
+            return s.isEmpty ? nil : s
+        }
+        return "/usr/aarch64-linux-gnu"
+    }
+
     public init(programPath: String, argv: [String]? = nil, environment: [String] = [], sysroot: String? = nil,
-                strace: Bool = false, stackSize: UInt64 = 8 << 20, randomSeed: UInt64? = nil) {
+                strace: Bool = false, stackSize: UInt64 = 8 << 20, randomSeed: UInt64? = nil,
+                defaultSysroot: String? = EmulatorConfig.standardDefaultSysroot) {
         self.programPath = programPath
+        self.defaultSysroot = defaultSysroot
         self.argv = argv ?? [programPath]
         self.environment = environment
         self.sysroot = sysroot
@@ -85,8 +101,21 @@ public final class Emulator {
         } catch let e as MemoryError {
             throw EmulatorError.memory(e)
         }
+        // Absolute, so that the guest's chdir does not move it.
+        var sysroot = config.sysroot.flatMap { $0.isEmpty ? nil : Emulator.absolute($0) }
+        var interpreter: (image: ELFImage, name: String)? = nil
+        if let interp = image.interpreter {
+            do {
+                let found = try Emulator.findInterpreter(interp, sysroot: sysroot, defaultSysroot: config.defaultSysroot)
+                interpreter = (found.image, ELFLoader.regionName(found.path))
+                if sysroot == nil { sysroot = found.sysroot }
+            } catch let e as ELFError {
+                throw EmulatorError.load(path: config.programPath, e)
+            }
+        }
         do {
-            program = try ELFLoader.load(image: image, name: ELFLoader.regionName(config.programPath), into: mem)
+            program = try ELFLoader.load(image: image, name: ELFLoader.regionName(config.programPath),
+                                         interpreter: interpreter, into: mem)
             var setup = StackSetup(argv: config.argv, envp: config.environment, execfn: config.programPath,
                                    hwcap: Features.hwcap, hwcap2: Features.hwcap2,
                                    random: config.randomSeed.map(Emulator.seededRandom))
@@ -102,12 +131,81 @@ public final class Emulator {
         executor = Executor(cpu: cpu, mem: mem)
         var options = ProcessOptions()
         options.strace = config.strace
-        options.sysroot = config.sysroot
+        options.sysroot = sysroot
+        options.procInfo = Emulator.procInfo(mem: mem, stack: stack, programName: ELFLoader.regionName(config.programPath))
         options.programPath = config.programPath
         options.unameRelease = config.unameRelease
         // A stream apart from the AT_RANDOM bytes drawn from the same seed.
         options.randomState = config.randomSeed.map { $0 ^ 0x6765_7472_616e_646f }
         process = LinuxProcess(mem: mem, cpu: cpu, executor: executor, brkStart: program.brkStart, options: options)
+    }
+
+    /// What /proc/self/{stat,cmdline,environ,auxv} show: the argument and
+    /// environment strings lie back to back under AT_EXECFN's string, and
+    /// the code and data are the program's executable and writable regions.
+    static func procInfo(mem: AddressSpace, stack: StackLayout, programName: String) -> ProcInfo {
+        var info = ProcInfo()
+        info.auxv = stack.auxv
+        info.startStack = stack.sp
+        let argc = mem.readU64(stack.sp) ?? 0
+        let envStart = mem.readU64(stack.envpAddr).flatMap { $0 == 0 ? nil : $0 } ?? stack.execfnAddr
+        info.argStart = argc > 0 ? (mem.readU64(stack.argvAddr) ?? envStart) : envStart
+        info.argEnd = envStart
+        info.envStart = envStart
+        info.envEnd = stack.execfnAddr
+        let own = mem.regions.filter { $0.name == programName }
+        if let code = own.first(where: { $0.prot & PROT_EXEC != 0 }) {
+            info.startCode = code.start
+            info.endCode = code.end
+        }
+        if let data = own.first(where: { $0.prot & PROT_WRITE != 0 }) {
+            info.startData = data.start
+            info.endData = data.end
+        }
+        return info
+    }
+
+    /// Finds the dynamic loader `interp` (an absolute guest path such as
+    /// /lib/ld-linux-aarch64.so.1), as qemu-aarch64 would and a bit more:
+    /// under the sysroot when one is given, else on the host when the host
+    /// has an arm64 one, else under `defaultSysroot`, which then becomes
+    /// the sysroot of the run. Throws `interpreterNotFound` with every
+    /// path tried.
+    public static func findInterpreter(_ interp: String, sysroot: String?, defaultSysroot: String?) throws
+        -> (image: ELFImage, path: String, sysroot: String?) {
+        var candidates: [(String, String?)] = []
+        if let root = sysroot {
+            candidates.append((xlatSysrootPath(root: root, interp), root))
+            candidates.append((interp, nil))
+        } else {
+            candidates.append((interp, nil))
+            if let root = defaultSysroot { candidates.append((xlatSysrootPath(root: root, interp), root)) }
+        }
+        var searched: [String] = []
+        for (path, root) in candidates {
+            searched.append(path)
+            guard let image = try? ELFImage.read(path: path) else { continue }
+            // A host loader of another machine (x86-64) is no candidate.
+            return (image, path, root)
+        }
+        // Name what was looked for under the sysroot, not where its links led.
+        var named: [String] = []
+        if let root = sysroot { named.append(joinSysroot(root, interp)); named.append(interp) } else {
+            named.append(interp)
+            if let root = defaultSysroot { named.append(joinSysroot(root, interp)) }
+        }
+        throw ELFError.interpreterNotFound(interp, searched: named)
+    }
+
+    /// `path` made absolute and free of symbolic links when it exists.
+    static func absolute(_ path: String) -> String {
+        guard let p = realpath(path, nil) else { return path }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    static func joinSysroot(_ root: String, _ p: String) -> String {
+        root.hasSuffix("/") ? String(root.dropLast()) + p : root + p
     }
 
     /// Runs the guest until it exits or is killed by a signal.

@@ -60,13 +60,46 @@ final class LoaderTests: XCTestCase {
         XCTAssertTrue(mem.check(bias + 0x15c, 4, PagePerm.exec))
     }
 
-    func testInterpreterIsReported() throws {
+    func testInterpreterIsRequired() throws {
         let mem = try AddressSpace()
         XCTAssertThrowsError(try ELFLoader.load(path: Fixtures.path("tiny-dyn"), into: mem)) { e in
             XCTAssertEqual(e as? ELFError, .needsInterpreter("/lib/ld-linux-aarch64.so.1"))
-            XCTAssertEqual("\(e)", "dynamically linked programs need the interpreter /lib/ld-linux-aarch64.so.1, which is not supported yet")
         }
         XCTAssertTrue(mem.regions.isEmpty, "nothing is mapped for a refused program")
+    }
+
+    func testInterpreterIsMappedAtItsOwnBias() throws {
+        // tiny-dyn: PIE, entry 0x1ec, PT_INTERP /lib/ld-linux-aarch64.so.1.
+        // The committed sysroot's ld-linux-aarch64.so.1: ET_DYN, entry
+        // 0x1ac40, LOADs at 0 (R E, 0x26058 bytes) and 0x3eda0 (RW, memsz
+        // 0x25d8), both aligned to 0x10000 (readelf -hlW).
+        let ldso = Fixtures.dir.deletingLastPathComponent().appendingPathComponent("sysroot/lib/ld-linux-aarch64.so.1").path
+        let interp = try ELFImage.read(path: ldso)
+        let mem = try AddressSpace()
+        let p = try ELFLoader.load(image: ELFImage.read(path: Fixtures.path("tiny-dyn")), name: "tiny-dyn",
+                                   interpreter: (interp, "ld.so"), into: mem)
+        let bias = ELFLoader.dynBase(for: mem)
+        XCTAssertEqual(p.programEntry, bias + 0x1ec, "AT_ENTRY is the program's entry")
+        XCTAssertEqual(p.phdrAddr, bias + 64)
+        XCTAssertEqual(p.brkStart, bias + 0x5000, "brk follows the program, not the interpreter")
+        XCTAssertNotEqual(p.interpBase, 0)
+        XCTAssertEqual(p.interpBase % 0x10000, 0, "the interpreter's p_align is honoured")
+        XCTAssertEqual(p.entry, p.interpBase + 0x1ac40, "execution starts in the interpreter")
+        XCTAssertGreaterThan(p.interpBase, bias, "the interpreter sits in the mmap area, above the program")
+        XCTAssertLessThanOrEqual(p.interpBase + 0x3eda0 + 0x25d8, mem.mmapTop)
+        XCTAssertTrue(mem.check(p.entry, 4, PagePerm.exec))
+        XCTAssertTrue(mem.check(p.interpBase + 0x3eda0, 8, PagePerm.write))
+        XCTAssertEqual(Set(mem.regions.map(\.name)), ["tiny-dyn", "ld.so"])
+        // The interpreter's first page holds its ELF header.
+        XCTAssertEqual(mem.read(p.interpBase, count: 4), [0x7f, 0x45, 0x4c, 0x46])
+    }
+
+    func testInterpreterMustNotNeedAnInterpreter() throws {
+        let mem = try AddressSpace()
+        let dyn = try ELFImage.read(path: Fixtures.path("tiny-dyn"))
+        XCTAssertThrowsError(try ELFLoader.load(image: dyn, interpreter: (dyn, "x"), into: mem)) { e in
+            XCTAssertEqual("\(e)", "cannot use the program's interpreter: the interpreter itself names an interpreter")
+        }
     }
 
     func testPageSharedBySegmentsGetsBothPermissions() throws {

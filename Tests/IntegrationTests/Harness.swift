@@ -17,6 +17,8 @@ enum Paths {
     static let testBinaries = repository.appendingPathComponent("TestBinaries")
     static let bin = testBinaries.appendingPathComponent("bin")
     static let expected = testBinaries.appendingPathComponent("expected")
+    /// The arm64 libraries of the dynamically linked programs (make-sysroot.sh).
+    static let sysroot = testBinaries.appendingPathComponent("sysroot")
 
     static let executableName = "swift-qemu-lite"
 

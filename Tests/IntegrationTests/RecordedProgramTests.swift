@@ -13,7 +13,7 @@ final class RecordedProgramTests: XCTestCase {
     /// program outside this list fails `testEveryRecordedProgramHasATest`.
     static let areas: Set<String> = [
         "asmhello", "asmexit", "asmfaults", "hello", "printf", "string", "malloc", "fileio", "auxv",
-        "setjmp", "libm", "int128", "unaligned", "exitcodes",
+        "setjmp", "libm", "int128", "unaligned", "exitcodes", "dlopen", "cxx", "procfs",
         "multicall",
     ]
 
@@ -35,6 +35,9 @@ final class RecordedProgramTests: XCTestCase {
     func testInt128() throws { try check(program: "int128") }
     func testUnalignedAccess() throws { try check(program: "unaligned") }
     func testExitCodesAndSignals() throws { try check(program: "exitcodes") }
+    func testDlopenLibm() throws { try check(program: "dlopen") }
+    func testCxxWithLibstdcxx() throws { try check(program: "cxx") }
+    func testProcViews() throws { try check(program: "procfs") }
     func testMultiCallProgram() throws { try check(program: "multicall") }
 
     /// Guards against a program added to TestBinaries that no test runs, and
@@ -67,7 +70,10 @@ final class RecordedProgramTests: XCTestCase {
         let path = Paths.bin.appendingPathComponent(c.binary).path
         let result: RunResult
         do {
-            result = try Runner.run(executable, arguments: [path] + c.arguments, environment: environment)
+            // Dynamically linked programs find their loader and libraries
+            // in the committed sysroot, as record.sh ran them under qemu.
+            let sysroot = c.binary.hasSuffix(".glibc-dyn") ? ["-L", Paths.sysroot.path] : []
+            result = try Runner.run(executable, arguments: sysroot + [path] + c.arguments, environment: environment)
         } catch {
             XCTFail("\(c.name): \(error)")
             return

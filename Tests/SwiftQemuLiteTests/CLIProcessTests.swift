@@ -41,6 +41,20 @@ final class CLIProcessTests: XCTestCase {
         XCTAssertEqual(pie.stdout, "hi\n")
     }
 
+    func testDynamicProgramRunsWithASysroot() throws {
+        // qemu-aarch64 -L TestBinaries/sysroot TestBinaries/elf/tiny-dyn a b: prints "hi", exits 3.
+        let r = try run(["-L", "TestBinaries/sysroot", "TestBinaries/elf/tiny-dyn", "a", "b"],
+                        env: ["SWIFT_QEMU_LITE_DEFAULT_SYSROOT": ""])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertEqual(r.stdout, "hi\n")
+        let viaEnv = try run(["TestBinaries/elf/tiny-dyn", "a", "b"],
+                             env: ["QEMU_LD_PREFIX": "TestBinaries/sysroot", "SWIFT_QEMU_LITE_DEFAULT_SYSROOT": ""])
+        XCTAssertEqual(viaEnv.status, 3, viaEnv.stderr)
+        let viaDefault = try run(["TestBinaries/elf/tiny-dyn", "a", "b"],
+                                 env: ["SWIFT_QEMU_LITE_DEFAULT_SYSROOT": Self.root.path + "/TestBinaries/sysroot"])
+        XCTAssertEqual(viaDefault.status, 3, viaDefault.stderr)
+    }
+
     func testGuestSignalKillsTheEmulator() throws {
         // qemu-aarch64 TestBinaries/elf/segv dies by signal 11.
         let r = try run(["TestBinaries/elf/segv"])
@@ -68,11 +82,16 @@ final class CLIProcessTests: XCTestCase {
             (["-E"], "swift-qemu-lite: missing argument for option 'E'\n"),
             (["/no/such/program"], "swift-qemu-lite: /no/such/program: No such file or directory\n"),
             (["/bin/true"], "swift-qemu-lite: /bin/true: ELF file is for x86-64, not arm64 (AArch64)\n"),
-            (["TestBinaries/elf/tiny-dyn"], "swift-qemu-lite: TestBinaries/elf/tiny-dyn: dynamically linked programs "
-                + "need the interpreter /lib/ld-linux-aarch64.so.1, which is not supported yet\n"),
+            (["-L", "/no/such/sysroot", "TestBinaries/elf/tiny-dyn"], "swift-qemu-lite: TestBinaries/elf/tiny-dyn: "
+                + "dynamically linked program needs its interpreter /lib/ld-linux-aarch64.so.1, not found (looked for "
+                + "/no/such/sysroot/lib/ld-linux-aarch64.so.1, /lib/ld-linux-aarch64.so.1); give an arm64 sysroot "
+                + "holding it with -L DIR or QEMU_LD_PREFIX=DIR, or install Debian's libc6-arm64-cross "
+                + "(apt-get install libc6-arm64-cross)\n"),
         ]
         for (args, message) in cases {
-            let r = try run(args)
+            // The default sysroot (/usr/aarch64-linux-gnu) is switched off,
+            // as on a machine without Debian's cross libc.
+            let r = try run(args, env: ["SWIFT_QEMU_LITE_DEFAULT_SYSROOT": ""])
             XCTAssertEqual(r.status, 1, "\(args)")
             XCTAssertEqual(r.stderr, message)
             XCTAssertEqual(r.stdout, "")

@@ -34,13 +34,38 @@ final class EmulatorTests: XCTestCase {
 
     func testErrorsNameTheProgram() {
         let path = Self.elfDir.appendingPathComponent("tiny-dyn").path
-        XCTAssertThrowsError(try Emulator(config: EmulatorConfig(programPath: path))) { e in
-            XCTAssertEqual("\(e)", "\(path): dynamically linked programs need the interpreter "
-                + "/lib/ld-linux-aarch64.so.1, which is not supported yet")
+        // No sysroot and no default one: the line says what was looked
+        // for, where, and how to fix it.
+        XCTAssertThrowsError(try Emulator(config: EmulatorConfig(programPath: path, defaultSysroot: nil))) { e in
+            XCTAssertEqual("\(e)", "\(path): dynamically linked program needs its interpreter "
+                + "/lib/ld-linux-aarch64.so.1, not found (looked for /lib/ld-linux-aarch64.so.1); give an arm64 "
+                + "sysroot holding it with -L DIR or QEMU_LD_PREFIX=DIR, or install Debian's libc6-arm64-cross "
+                + "(apt-get install libc6-arm64-cross)")
+        }
+        XCTAssertThrowsError(try Emulator(config: EmulatorConfig(programPath: path, sysroot: "/no/such/root",
+                                                                 defaultSysroot: "/no/default"))) { e in
+            XCTAssertTrue("\(e)".contains("(looked for /no/such/root/lib/ld-linux-aarch64.so.1, /lib/ld-linux-aarch64.so.1)"),
+                          "\(e)")
         }
         XCTAssertThrowsError(try Emulator(config: EmulatorConfig(programPath: "/no/such/prog"))) { e in
             XCTAssertEqual("\(e)", "/no/such/prog: No such file or directory")
         }
+    }
+
+    func testDynamicProgramStartsInItsInterpreter() throws {
+        let path = Self.elfDir.appendingPathComponent("tiny-dyn").path
+        let sysroot = Self.elfDir.deletingLastPathComponent().appendingPathComponent("sysroot").path
+        let emu = try Emulator(config: EmulatorConfig(programPath: path, sysroot: sysroot, defaultSysroot: nil))
+        let auxv = Dictionary(emu.stack.auxv.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(auxv[7], emu.program.interpBase, "AT_BASE")
+        XCTAssertNotEqual(auxv[7], 0)
+        XCTAssertEqual(auxv[9], ELFLoader.dynBase(for: emu.mem) + 0x1ec, "AT_ENTRY is the program's")
+        XCTAssertEqual(emu.cpu.pc, emu.program.interpBase + 0x1ac40, "ld.so's entry (readelf -h)")
+        XCTAssertEqual(emu.process.options.sysroot, sysroot)
+        // The default sysroot is used, and becomes the run's sysroot, only
+        // when no sysroot is given.
+        let viaDefault = try Emulator(config: EmulatorConfig(programPath: path, defaultSysroot: sysroot))
+        XCTAssertEqual(viaDefault.process.options.sysroot, sysroot)
     }
 
     /// Runs a loaded program on the executor with just write and exit,
