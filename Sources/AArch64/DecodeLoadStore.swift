@@ -173,6 +173,24 @@ extension Decoder {
                 }
             }
         }
+        if mode == AddrMode.preIndex || mode == AddrMode.postIndex {
+            let post = mode == AddrMode.postIndex
+            let code: OpCode?
+            switch (kind, sizeLog) {
+            case (LdStKind.load, 3): code = post ? .ldrXPost : .ldrXPre
+            case (LdStKind.store, 3): code = post ? .strXPost : .strXPre
+            case (LdStKind.load, 2): code = post ? .ldrWPost : nil
+            case (LdStKind.store, 2): code = post ? .strWPost : nil
+            case (LdStKind.load, 0): code = post ? .ldrBPost : nil
+            case (LdStKind.store, 0): code = post ? .strBPost : nil
+            case (LdStKind.loadFP, 3): code = post ? .ldrDPost : nil
+            case (LdStKind.storeFP, 3): code = post ? .strDPost : nil
+            case (LdStKind.loadFP, 4): code = post ? .ldrQPost : .ldrQPre
+            case (LdStKind.storeFP, 4): code = post ? .strQPost : .strQPre
+            default: code = nil
+            }
+            if let code { return Op(code, rd: rtSlot, rn: rn, imm: imm) }
+        }
         if mode == AddrMode.offset && v && sizeLog >= 2 {
             let load = kind == LdStKind.loadFP
             let code: OpCode = sizeLog == 2 ? (load ? .ldrS : .strS) : sizeLog == 3 ? (load ? .ldrD : .strD) : (load ? .ldrQ : .strQ)

@@ -137,6 +137,9 @@ public enum OpCode: UInt16, CaseIterable {
     case ldpX, stpX, ldpXPre, stpXPre, ldpXPost, stpXPost
     case ldrS, ldrD, ldrQ, strS, strD, strQ                    // FP/SIMD [rn + imm]
     case ldpD, stpD, ldpQ, stpQ                                 // FP/SIMD pairs [rn + imm]
+    // Pre/post-index forms of the hot loads and stores (imm = offset)
+    case ldrXPost, ldrXPre, strXPost, strXPre, ldrWPost, strWPost, ldrBPost, strBPost
+    case ldrDPost, strDPost, ldrQPost, strQPost, ldrQPre, strQPre
     case ldst               // generic single register (ra = mode, s1 = kind, s2 = size log2)
     case ldstPair           // generic pair
     case ldxr, stxr, ldaxp, stxp, ldar, stlr, clrex // exclusives / ordered (s2 = size log2)
@@ -156,4 +159,17 @@ public enum OpCode: UInt16, CaseIterable {
     // System registers
     case mrs, msr           // imm = system register id
     case msrImm             // MSR (immediate) to PSTATE fields
+
+    // AdvSIMD with specialised semantics (DecodeSIMDFast.swift, SIMDFastSemantics.swift)
+    case simdLd1, simdSt1   // LD1/ST1 (multiple), 1-4 registers; rn += imm + r[rm]
+    case simdAnd, simdBic, simdOrr, simdOrn, simdEor, simdBsl, simdBit, simdBif, simdNot, simdCnt
+    case simdAdd, simdSub, simdCmeq, simdCmtst, simdCmhs, simdCmhi, simdCmge, simdCmgt
+    case simdUmax, simdUmin, simdSmax, simdSmin
+    case simdCmeqz, simdCmgtz, simdCmgez, simdCmlez, simdCmltz
+    case simdUmaxpB, simdUminpB, simdAddp, simdAddv, simdUaddlv, simdUmaxv, simdUminv
+    case simdUshr, simdSshr, simdShl, simdShrn, simdRev
+    case simdMovi, simdOrrImm, simdBicImm
+    case simdDupGen, simdDupElem, simdUmov, simdSmov, simdInsGen, simdInsElem
+    case simdExt, simdTbl
+    case simdPermute, simdThreeDiff, simdShiftImm // whole groups, by their own code
 }

@@ -104,7 +104,7 @@ struct V128 {
 @inline(__always) func swarPairMaxMinBytes(_ x: UInt64, max: Bool) -> UInt64 {
     let e = x & 0x00FF_00FF_00FF_00FF, o = (x >> 8) & 0x00FF_00FF_00FF_00FF
     let ge = ((((e | 0x0100_0100_0100_0100) &- o) >> 8) & 0x0001_0001_0001_0001) &* 0xFF
-    let pick = max ? (e & ge) | (o & ~ge) : (o & ge) | (e & ~ge)
+    let pick = max ? o ^ ((e ^ o) & ge) : e ^ ((e ^ o) & ge)
     return packBytesOf16(pick)
 }
 

@@ -379,6 +379,73 @@ enum Sem {
             h.storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rm)], toByteOffset: 16, as: UInt64.self)
             h.storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rm) + 1], toByteOffset: 24, as: UInt64.self)
 
+        // MARK: Pre/post-index loads and stores
+        // The address is base + imm (pre) or base (post); the base register
+        // is written back only after the access succeeded, then the loaded
+        // value, so a load into the base register keeps the loaded value.
+        case .ldrXPost, .ldrXPre:
+            let base = r[Int(p.pointee.rn)], wb = base &+ p.pointee.imm
+            let a = code == .ldrXPre ? wb : base
+            guard s.pointee.mem.readable(a, 8) else { return Sem.fault(r, s, p, a, false) }
+            let v = s.pointee.mem.host(a).loadUnaligned(as: UInt64.self)
+            r[Int(p.pointee.rn)] = wb
+            r[Int(p.pointee.rd)] = v
+        case .strXPost, .strXPre:
+            let base = r[Int(p.pointee.rn)], wb = base &+ p.pointee.imm
+            let a = code == .strXPre ? wb : base
+            guard s.pointee.mem.writable(a, 8) else { return Sem.fault(r, s, p, a, true) }
+            s.pointee.mem.host(a).storeBytes(of: r[Int(p.pointee.rd)], as: UInt64.self)
+            r[Int(p.pointee.rn)] = wb
+        case .ldrWPost:
+            let a = r[Int(p.pointee.rn)]
+            guard s.pointee.mem.readable(a, 4) else { return Sem.fault(r, s, p, a, false) }
+            let v = UInt64(s.pointee.mem.host(a).loadUnaligned(as: UInt32.self))
+            r[Int(p.pointee.rn)] = a &+ p.pointee.imm
+            r[Int(p.pointee.rd)] = v
+        case .strWPost:
+            let a = r[Int(p.pointee.rn)]
+            guard s.pointee.mem.writable(a, 4) else { return Sem.fault(r, s, p, a, true) }
+            s.pointee.mem.host(a).storeBytes(of: UInt32(truncatingIfNeeded: r[Int(p.pointee.rd)]), as: UInt32.self)
+            r[Int(p.pointee.rn)] = a &+ p.pointee.imm
+        case .ldrBPost:
+            let a = r[Int(p.pointee.rn)]
+            guard s.pointee.mem.readable(a, 1) else { return Sem.fault(r, s, p, a, false) }
+            let v = UInt64(s.pointee.mem.host(a).load(as: UInt8.self))
+            r[Int(p.pointee.rn)] = a &+ p.pointee.imm
+            r[Int(p.pointee.rd)] = v
+        case .strBPost:
+            let a = r[Int(p.pointee.rn)]
+            guard s.pointee.mem.writable(a, 1) else { return Sem.fault(r, s, p, a, true) }
+            s.pointee.mem.host(a).storeBytes(of: UInt8(truncatingIfNeeded: r[Int(p.pointee.rd)]), as: UInt8.self)
+            r[Int(p.pointee.rn)] = a &+ p.pointee.imm
+        case .ldrDPost:
+            let a = r[Int(p.pointee.rn)]
+            guard s.pointee.mem.readable(a, 8) else { return Sem.fault(r, s, p, a, false) }
+            r[Slot.v + 2 * Int(p.pointee.rd)] = s.pointee.mem.host(a).loadUnaligned(as: UInt64.self)
+            r[Slot.v + 2 * Int(p.pointee.rd) + 1] = 0
+            r[Int(p.pointee.rn)] = a &+ p.pointee.imm
+        case .strDPost:
+            let a = r[Int(p.pointee.rn)]
+            guard s.pointee.mem.writable(a, 8) else { return Sem.fault(r, s, p, a, true) }
+            s.pointee.mem.host(a).storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd)], as: UInt64.self)
+            r[Int(p.pointee.rn)] = a &+ p.pointee.imm
+        case .ldrQPost, .ldrQPre:
+            let base = r[Int(p.pointee.rn)], wb = base &+ p.pointee.imm
+            let a = code == .ldrQPre ? wb : base
+            guard s.pointee.mem.readable(a, 16) else { return Sem.fault(r, s, p, a, false) }
+            let h = s.pointee.mem.host(a)
+            r[Slot.v + 2 * Int(p.pointee.rd)] = h.loadUnaligned(as: UInt64.self)
+            r[Slot.v + 2 * Int(p.pointee.rd) + 1] = h.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            r[Int(p.pointee.rn)] = wb
+        case .strQPost, .strQPre:
+            let base = r[Int(p.pointee.rn)], wb = base &+ p.pointee.imm
+            let a = code == .strQPre ? wb : base
+            guard s.pointee.mem.writable(a, 16) else { return Sem.fault(r, s, p, a, true) }
+            let h = s.pointee.mem.host(a)
+            h.storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd)], as: UInt64.self)
+            h.storeBytes(of: r[Slot.v + 2 * Int(p.pointee.rd) + 1], toByteOffset: 8, as: UInt64.self)
+            r[Int(p.pointee.rn)] = wb
+
         // MARK: Generic memory ops
         case .ldst:
             let a = Sem.loadStore(r, s.pointee.mem, p)
@@ -397,6 +464,8 @@ enum Sem {
         // MARK: Scalar floating point
         case .faddD, .faddS, .fsubD, .fsubS, .fmulD, .fmulS, .fdivD, .fdivS, .fmaddD, .fmaddS, .fmsubD, .fmsubS, .fnmaddD, .fnmaddS, .fnmsubD, .fnmsubS, .fsqrtD, .fsqrtS, .fmovD, .fmovS, .fabsD, .fabsS, .fnegD, .fnegS, .fcvtSD, .fcvtDS, .fcmpD, .fcmpS, .fcmpeD, .fcmpeS, .fcselD, .fcselS, .scvtfDX, .scvtfDW, .scvtfSX, .scvtfSW, .fcvtzsXD, .fcvtzsWD, .fcvtzsXS, .fcvtzsWS, .fmovToX, .fmovToW, .fmovFromX, .fmovFromW:
             return stepFP(p, r, s, code)
+        case .simdLd1, .simdSt1, .simdAnd, .simdBic, .simdOrr, .simdOrn, .simdEor, .simdBsl, .simdBit, .simdBif, .simdNot, .simdCnt, .simdAdd, .simdSub, .simdCmeq, .simdCmtst, .simdCmhs, .simdCmhi, .simdCmge, .simdCmgt, .simdUmax, .simdUmin, .simdSmax, .simdSmin, .simdCmeqz, .simdCmgtz, .simdCmgez, .simdCmlez, .simdCmltz, .simdUmaxpB, .simdUminpB, .simdAddp, .simdAddv, .simdUaddlv, .simdUmaxv, .simdUminv, .simdUshr, .simdSshr, .simdShl, .simdShrn, .simdRev, .simdMovi, .simdOrrImm, .simdBicImm, .simdDupGen, .simdDupElem, .simdUmov, .simdSmov, .simdInsGen, .simdInsElem, .simdExt, .simdTbl, .simdPermute, .simdThreeDiff, .simdShiftImm:
+            return stepSIMD(p, r, s, code)
 
         // MARK: System
         case .mrs:

@@ -644,3 +644,20 @@ add('fst', """
     fmla v0.4s, v1.4s, v2.4s
     fmul v0.4s, v1.4s, v2.s[1]
     """)
+
+# --- Forms the decoder specialises further ------------------------------------
+# Pairwise ops with one register as both sources (the reductions in string
+# functions), and more LD1/ST1 register counts.
+add('int', """
+    umaxp v0.16b, v1.16b, v1.16b
+    uminp v0.16b, v1.16b, v1.16b
+    umaxp v0.8b, v1.8b, v1.8b
+    addp v0.16b, v1.16b, v1.16b
+    addp v0.4s, v2.4s, v2.4s
+    addp v0.2s, v1.2s, v1.2s
+    """)
+add('mem', """
+    st1 {v0.8b, v1.8b, v2.8b, v3.8b}, [x4], #32
+    ld1 {v0.8b, v1.8b, v2.8b}, [x4], x3
+    ld1 {v0.2d, v1.2d}, [x4], #32
+    """)
