@@ -225,6 +225,28 @@ if __name__ == "__main__":
 q q perl-fork perl -e 'my $pid = fork(); if ($pid == 0) { exit 3 } waitpid($pid, 0); print "child ", $? >> 8, "\n"; open(my $fh, "-|", "echo", "piped") or die; print <$fh>;'
 h sqlite3-file 'f=$(mktemp); sqlite3 "$f" "pragma journal_mode=wal; create table t(x); insert into t values (1),(2),(3); select sum(x) from t;"; sqlite3 "$f" "select count(*) from t;"; rm -f "$f"*'
 
+# more of the runtime: ctypes (libffi closures), ssl, threads in compressors
+q q python-ctypes python3.11 -c '
+import ctypes, ctypes.util
+libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+print(libc.strlen(b"hello"), libc.abs(-5))
+CMP = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int))
+arr = (ctypes.c_int * 5)(5, 1, 4, 2, 3)
+libc.qsort(arr, 5, ctypes.sizeof(ctypes.c_int), CMP(lambda a, b: a[0] - b[0]))
+print(list(arr))'
+q q python-ssl python3.11 -c 'import ssl; print(ssl.OPENSSL_VERSION.split()[0], ssl.create_default_context().verify_mode)'
+q q python-futures python3.11 -c '
+from concurrent.futures import ThreadPoolExecutor
+with ThreadPoolExecutor(4) as ex:
+    print(sum(ex.map(lambda x: x * x, range(1000))))'
+q q python-unicode python3.11 -c 'import unicodedata; s = "Ünïcödé ✓"; print(s.upper(), len(s.encode()), unicodedata.name("✓"))'
+q q perl-posix perl -MPOSIX -e 'print POSIX::floor(3.7), " ", POSIX::strftime("%Y", gmtime(0)), "\n"'
+q q lua-string lua5.4 -e 'print(("hello world"):gsub("o", "0")) print(string.rep("ab", 3, "-")) print(utf8.char(72, 228, 8364))'
+q q sqlite3-json sqlite3 :memory: "select json_object('a', 1, 'b', json_array(1, 2)); with recursive c(x) as (select 1 union all select x + 1 from c where x < 100) select sum(x) from c;"
+h xz-threads 'xz -T2 -c numbers.txt | xz -dc | sha256sum'
+h zstd-threads 'zstd -q -T2 -c numbers.txt | zstd -qdc | sha256sum'
+h awk-pipe-getline 'awk "BEGIN { while ((\"seq 3\" | getline x) > 0) s += x; print s }"'
+
 echo
 echo "debian-smoke: $pass passed, $fail failed"
 for f in "${failed[@]}"; do echo "  failed: $f"; done

@@ -73,7 +73,8 @@ extension LinuxProcess {
     /// process group, times, threads...) with the guest's comm and the
     /// guest's addresses in place of the emulator's (fs/proc/array.c).
     func procStat() -> String? {
-        guard let fd = Optional(open("/proc/\(tid)/stat", O_RDONLY | O_CLOEXEC)), fd >= 0 else { return nil }
+        let fd = open("/proc/\(tid)/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var buf = [UInt8](repeating: 0, count: 4096)
         let n = read(fd, &buf, buf.count)
