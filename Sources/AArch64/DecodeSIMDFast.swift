@@ -239,41 +239,13 @@ extension Decoder {
     /// immediate), with the immediate expanded here: imm = the 64-bit
     /// pattern; for ORR/BIC, imm2 = the upper-half mask.
     static func modifiedImmediate(_ insn: UInt32, rd: Int, q: Bool) -> Op {
-        let op = bit(insn, 29)
-        let cmode = bits(insn, 15, 12)
         let imm8 = UInt64(bits(insn, 18, 16) << 5 | bits(insn, 9, 5))
-        var imm: UInt64
-        switch cmode >> 1 {
-        case 0: imm = imm8
-        case 1: imm = imm8 << 8
-        case 2: imm = imm8 << 16
-        case 3: imm = imm8 << 24
-        case 4: imm = imm8 | (imm8 << 16)
-        case 5: imm = (imm8 << 8) | (imm8 << 24)
-        case 6: imm = cmode & 1 == 0 ? (imm8 << 8) | 0xFF : (imm8 << 16) | 0xFFFF
-        default:
-            if cmode & 1 == 0 {
-                if op == 0 {
-                    imm = imm8 &* 0x0101_0101_0101_0101
-                } else {
-                    imm = 0
-                    for i in 0..<8 where (imm8 >> UInt64(i)) & 1 == 1 { imm |= 0xFF << UInt64(8 * i) }
-                }
-            } else if op == 0 {
-                let s = vfpExpandImm(imm8, size: 32)
-                imm = s | (s << 32)
-            } else {
-                if !q { return Op(.fpsimd) }
-                imm = vfpExpandImm(imm8, size: 64)
-            }
-            return Op(.simdMovi, rd: rd, imm: imm, imm2: q ? imm : 0)
+        guard let (imm, kind) = advSIMDExpandImm(op: UInt32(bit(insn, 29)), cmode: UInt32(bits(insn, 15, 12)),
+                                                 imm8: imm8, q: q) else { return Op(.fpsimd) }
+        switch kind {
+        case .move: return Op(.simdMovi, rd: rd, imm: imm, imm2: q ? imm : 0)
+        case .orr: return Op(.simdOrrImm, rd: rd, imm: imm, imm2: q ? ~0 : 0)
+        case .bic: return Op(.simdBicImm, rd: rd, imm: imm, imm2: q ? ~0 : 0)
         }
-        if cmode >> 2 == 2 { imm = (imm & 0xFFFF) | ((imm & 0xFFFF) << 16) }
-        imm = (imm & 0xFFFF_FFFF) | ((imm & 0xFFFF_FFFF) << 32)
-        if cmode < 12 && cmode & 1 == 1 {
-            return Op(op == 0 ? .simdOrrImm : .simdBicImm, rd: rd, imm: imm, imm2: q ? ~0 : 0)
-        }
-        let v = op == 0 ? imm : ~imm
-        return Op(.simdMovi, rd: rd, imm: v, imm2: q ? v : 0)
     }
 }

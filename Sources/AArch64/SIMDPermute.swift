@@ -115,12 +115,14 @@
 
 // MARK: - Modified immediate
 
-@inline(__always) func simdModifiedImmediate(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
-    let q = (insn >> 30) & 1 == 1, op = (insn >> 29) & 1
-    let cmode = (insn >> 12) & 0xF, o2 = (insn >> 11) & 1
-    let imm8 = UInt64(((insn >> 16) & 0x7) << 5 | ((insn >> 5) & 0x1F))
-    let d = Int(insn & 31)
-    if o2 != 0 { return .undefined }
+/// What a modified-immediate encoding does with its expanded immediate.
+enum SIMDImmediateKind { case move, orr, bic }
+
+/// AdvSIMDExpandImm for MOVI, MVNI, ORR, BIC and FMOV (vector, immediate):
+/// the 64-bit pattern written to (or combined with) each half of the
+/// register, MVNI's inversion already applied. nil when unallocated (FMOV of
+/// a double with Q = 0).
+@inline(__always) func advSIMDExpandImm(op: UInt32, cmode: UInt32, imm8: UInt64, q: Bool) -> (UInt64, SIMDImmediateKind)? {
     var imm: UInt64
     switch cmode >> 1 {
     case 0: imm = imm8
@@ -132,37 +134,38 @@
     case 6: imm = cmode & 1 == 0 ? (imm8 << 8) | 0xFF : (imm8 << 16) | 0xFFFF
     default:
         if cmode & 1 == 0 {
-            if op == 0 {
-                imm = imm8 &* 0x0101_0101_0101_0101
-            } else {
-                imm = 0
-                for i in 0..<8 where (imm8 >> UInt64(i)) & 1 == 1 { imm |= 0xFF << UInt64(8 * i) }
-            }
-            writeVQ(r, d, V128(imm, imm), q)
-            return .ok
+            if op == 0 { return (imm8 &* 0x0101_0101_0101_0101, .move) }
+            imm = 0
+            for i in 0..<8 where (imm8 >> UInt64(i)) & 1 == 1 { imm |= 0xFF << UInt64(8 * i) }
+            return (imm, .move)
         }
         if op == 0 {
             let s = vfpExpandImm(imm8, size: 32)
-            imm = s | (s << 32)
-        } else {
-            if !q { return .undefined }
-            imm = vfpExpandImm(imm8, size: 64)
+            return (s | (s << 32), .move)
         }
-        writeVQ(r, d, V128(imm, imm), q)
-        return .ok
+        return q ? (vfpExpandImm(imm8, size: 64), .move) : nil
     }
     if cmode >> 2 == 2 {
         // 16-bit forms: replicate to four halfwords.
         imm = (imm & 0xFFFF) | ((imm & 0xFFFF) << 16)
     }
     imm = (imm & 0xFFFF_FFFF) | ((imm & 0xFFFF_FFFF) << 32)
-    let isLogic = (cmode < 12 && cmode & 1 == 1)
+    if cmode < 12 && cmode & 1 == 1 { return (imm, op == 0 ? .orr : .bic) }
+    return (op == 0 ? imm : ~imm, .move)
+}
+
+@inline(__always) func simdModifiedImmediate(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
+    let q = (insn >> 30) & 1 == 1, op = (insn >> 29) & 1
+    let cmode = (insn >> 12) & 0xF, o2 = (insn >> 11) & 1
+    let imm8 = UInt64(((insn >> 16) & 0x7) << 5 | ((insn >> 5) & 0x1F))
+    let d = Int(insn & 31)
+    if o2 != 0 { return .undefined }
+    guard let (imm, kind) = advSIMDExpandImm(op: op, cmode: cmode, imm8: imm8, q: q) else { return .undefined }
     var dst = readV(r, d)
-    if isLogic {
-        if op == 0 { dst.lo |= imm; dst.hi |= imm } else { dst.lo &= ~imm; dst.hi &= ~imm }
-    } else {
-        let v = op == 0 ? imm : ~imm
-        dst = V128(v, v)
+    switch kind {
+    case .move: dst = V128(imm, imm)
+    case .orr: dst.lo |= imm; dst.hi |= imm
+    case .bic: dst.lo &= ~imm; dst.hi &= ~imm
     }
     writeVQ(r, d, dst, q)
     return .ok
