@@ -68,16 +68,20 @@ extension LinuxProcess {
         return .success(iov)
     }
 
+    /// Runs `body` with the host iovec array of a guest one, or returns the
+    /// negated errno when the guest array or a buffer is bad.
+    func withHostIovecs(_ addr: UInt64, _ n: Int, write: Bool, _ body: (UnsafePointer<iovec>?) -> Int) -> Int {
+        switch hostIovecs(addr, n, write: write) {
+        case .success(let iov): return iov.withUnsafeBufferPointer { body($0.baseAddress) }
+        case .failure(let e): return -e.code
+        }
+    }
+
     /// readv/writev.
     func sysReadv(_ a: SysArgs, write: Bool) -> Int {
         let n = a.i32(2)
-        let iov: [iovec]
-        switch hostIovecs(a[1], n, write: write) {
-        case .success(let v): iov = v
-        case .failure(let e): return -e.code
-        }
-        return iov.withUnsafeBufferPointer {
-            HostSyscall.call(write ? HostNR.writev : HostNR.readv, a.i32(0), Int(bitPattern: $0.baseAddress), n)
+        return withHostIovecs(a[1], n, write: write) {
+            HostSyscall.call(write ? HostNR.writev : HostNR.readv, a.i32(0), Int(bitPattern: $0), n)
         }
     }
 

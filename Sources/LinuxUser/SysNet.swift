@@ -179,13 +179,8 @@ extension LinuxProcess {
 
     func sysPreadv(_ a: SysArgs, write: Bool) -> Int {
         let n = a.i32(2)
-        let iov: [iovec]
-        switch hostIovecs(a[1], n, write: write) {
-        case .success(let v): iov = v
-        case .failure(let e): return -e.code
-        }
-        return iov.withUnsafeBufferPointer {
-            HostSyscall.call(write ? HostNetNR.pwritev : HostNetNR.preadv, a.i32(0), Int(bitPattern: $0.baseAddress), n, a.int(3), 0)
+        return withHostIovecs(a[1], n, write: write) {
+            HostSyscall.call(write ? HostNetNR.pwritev : HostNetNR.preadv, a.i32(0), Int(bitPattern: $0), n, a.int(3), 0)
         }
     }
 }
