@@ -11,10 +11,6 @@ final class ProgramTests: XCTestCase {
         guard let q = host(["qemu-aarch64", bin] + args) else { throw XCTSkip("no qemu-aarch64") }
         let runner = try GuestRunner(path: bin, args: [bin] + args)
         let (t, out, err) = runner.run(captureStderr: true)
-        if t == .signaled(4) && q.0 != 132, err.contains("undefined instruction") {
-            // The executor does not implement an instruction yet (FP/SIMD in libc).
-            throw XCTSkip(err.split(separator: "\n").first.map(String.init) ?? "undefined instruction")
-        }
         XCTAssertEqual(out, q.1, "stdout", file: file, line: line)
         switch t {
         case .exited(let c): XCTAssertEqual(c, q.0, "exit status", file: file, line: line)
@@ -30,16 +26,6 @@ final class ProgramTests: XCTestCase {
         """#
         _ = try runBoth("hello", src, args: ["x", "yz"])
         _ = try runBoth("hello", src, args: ["x"], musl: true)
-    }
-
-    /// Developer aid: LU_PROG=/path/to/static-arm64 [LU_ARGS="a b"] swift test --filter testDevRun
-    func testDevRun() throws {
-        guard let prog = ProcessInfo.processInfo.environment["LU_PROG"] else { throw XCTSkip("LU_PROG not set") }
-        let args = (ProcessInfo.processInfo.environment["LU_ARGS"] ?? "").split(separator: " ").map(String.init)
-        let runner = try GuestRunner(path: prog, args: [prog] + args, strace: true)
-        let (t, out, _) = runner.run()
-        print(out, terminator: "")
-        print("termination: \(t)")
     }
 }
 
