@@ -6,37 +6,13 @@ import XCTest
 /// what a guest program sees: the built executable runs as a subprocess.
 /// The multi-call program (TestBinaries/src/multicall.c) picks its applet
 /// from argv[0], which -0 sets.
-final class CLIOptionTests: XCTestCase {
-    static let root = CLIProcessTests.root
+final class CLIOptionTests: XCTestCase, ToolRunning {
     static let multicall = "TestBinaries/bin/multicall.musl-O2"
     static let auxv = "TestBinaries/bin/auxv.musl-O2"
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
-
-    func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
-        let exe = Self.root.appendingPathComponent(".build/debug/swift-qemu-lite")
-        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
-            throw XCTSkip("swift-qemu-lite is not built at \(exe.path)")
-        }
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = args
-        p.environment = ["PATH": "/usr/bin:/bin"].merging(env) { $1 }
-        p.currentDirectoryURL = Self.root
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
-    }
-
     /// Runs applet `applet` of the multi-call program with `options` first.
     func applet(_ applet: String, _ args: [String] = [], options: [String] = [],
-                env: [String: String] = [:]) throws -> Result {
+                env: [String: String] = [:]) throws -> ToolResult {
         try run(options + ["-0", applet, Self.multicall] + args, env: env)
     }
 
@@ -96,7 +72,7 @@ final class CLIOptionTests: XCTestCase {
     }
 
     /// The [stack] line of /proc/self/maps, as the guest reads it.
-    func stackSize(_ r: Result) -> UInt64? {
+    func stackSize(_ r: ToolResult) -> UInt64? {
         guard let line = r.stdout.split(separator: "\n").first(where: { $0.hasSuffix("[stack]") }) else { return nil }
         let range = line.split(separator: " ")[0].split(separator: "-")
         guard range.count == 2, let lo = UInt64(range[0], radix: 16), let hi = UInt64(range[1], radix: 16) else { return nil }

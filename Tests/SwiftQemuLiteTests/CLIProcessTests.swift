@@ -3,33 +3,7 @@ import XCTest
 
 /// Runs the built swift-qemu-lite executable as a user would: exit status,
 /// stdout and the one-line errors on stderr.
-final class CLIProcessTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    struct Result { var status: Int32; var signaled: Bool; var stdout: String; var stderr: String }
-
-    func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
-        let exe = Self.root.appendingPathComponent(".build/debug/swift-qemu-lite")
-        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
-            throw XCTSkip("swift-qemu-lite is not built at \(exe.path)")
-        }
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = args
-        p.environment = ["PATH": "/usr/bin:/bin"].merging(env) { $1 }
-        p.currentDirectoryURL = Self.root
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, signaled: p.terminationReason == .uncaughtSignal, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
-    }
-
+final class CLIProcessTests: XCTestCase, ToolRunning {
     func testRunsAProgram() throws {
         // qemu-aarch64 TestBinaries/elf/tiny a b: prints "hi", exits 3.
         let r = try run(["TestBinaries/elf/tiny", "a", "b"])
