@@ -39,12 +39,7 @@
         return neg ? -T.zero : T.zero
     }
     let bits = x.bits64
-    var fraction: UInt64, exp: Int
-    if wide {
-        fraction = bits & ((1 << 52) - 1); exp = Int((bits >> 52) & 0x7FF)
-    } else {
-        fraction = (bits & ((1 << 23) - 1)) << 29; exp = Int((bits >> 23) & 0xFF)
-    }
+    var (fraction, exp) = estimateOperand(bits, wide: wide)
     if exp == 0 {
         if (fraction >> 51) & 1 == 0 {
             exp = -1; fraction = (fraction << 2) & ((1 << 52) - 1)
@@ -75,12 +70,7 @@
     if x.isInfinite { return T.zero }
     let wide = T.width == 64
     let bits = x.bits64
-    var fraction: UInt64, exp: Int
-    if wide {
-        fraction = bits & ((1 << 52) - 1); exp = Int((bits >> 52) & 0x7FF)
-    } else {
-        fraction = (bits & ((1 << 23) - 1)) << 29; exp = Int((bits >> 23) & 0xFF)
-    }
+    var (fraction, exp) = estimateOperand(bits, wide: wide)
     if exp == 0 {
         while (fraction >> 51) & 1 == 0 {
             fraction = (fraction << 1) & ((1 << 52) - 1)
@@ -135,4 +125,11 @@
     }
     guard let a = acc else { return prod }
     return sub ? sqSub(a, prod, wbits, &sat) : sqAdd(a, prod, wbits, &sat)
+}
+
+/// The operand of FRECPE/FRSQRTE as the Arm pseudocode unpacks it: a 52-bit
+/// fraction (single precision widened) and the biased exponent.
+@inline(__always) func estimateOperand(_ bits: UInt64, wide: Bool) -> (UInt64, Int) {
+    if wide { return (bits & ((1 << 52) - 1), Int((bits >> 52) & 0x7FF)) }
+    return ((bits & ((1 << 23) - 1)) << 29, Int((bits >> 23) & 0xFF))
 }
