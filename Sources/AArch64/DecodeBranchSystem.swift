@@ -79,7 +79,14 @@ extension Decoder {
             default: return Op(.undefined)
             }
         }
-        // MSR (immediate) to PSTATE: none of the EL0-writable fields are implemented.
+        // CFINV, XAFLAG, AXFLAG (FEAT_FlagM, FEAT_FlagM2)
+        switch insn {
+        case 0xD500_401F: return Op(.flagm, s1: Int(FlagMOp.cfinv))
+        case 0xD500_403F: return Op(.flagm, s1: Int(FlagMOp.xaflag))
+        case 0xD500_405F: return Op(.flagm, s1: Int(FlagMOp.axflag))
+        default: break
+        }
+        // MSR (immediate) to PSTATE: none of the other EL0-writable fields are implemented.
         if insn & 0xFFF8_F01F == 0xD500_401F { return Op(.undefined) }
         let l = bit(insn, 21)
         let op0 = bits(insn, 20, 19), op1 = bits(insn, 18, 16)

@@ -130,8 +130,8 @@ extension Decoder {
         }
         switch bits(insn, 24, 21) {
         case 0b0000:
+            if bits(insn, 15, 10) != 0 { return flagManipulation(insn, rn: rn) }
             // ADC, ADCS, SBC, SBCS
-            if bits(insn, 15, 10) != 0 { return Op(.undefined) }
             let code: OpCode
             switch (bit(insn, 30), bit(insn, 29)) {
             case (0, 0): code = sf == 1 ? .adc64 : .adc32
@@ -305,5 +305,18 @@ extension Decoder {
         default: return Op(.undefined)
         }
         return Op(code, rd: wz(rd), rn: zr(rn), rm: zr(rm), ra: zr(ra))
+    }
+
+    /// RMIF, SETF8, SETF16 (FEAT_FlagM), in the add/subtract-with-carry space.
+    static func flagManipulation(_ insn: UInt32, rn: Int) -> Op {
+        // RMIF: 1 01 11010000 imm6 00001 Rn 0 mask
+        if insn & 0xFFE0_7C10 == 0xBA00_0400 {
+            return Op(.flagm, rn: zr(rn), s1: Int(FlagMOp.rmif), s2: bits(insn, 3, 0), imm: UInt64(bits(insn, 20, 15)))
+        }
+        // SETF8, SETF16: 0 01 11010000 000000 sz 0010 Rn 0 1101
+        if insn & 0xFFFF_BC1F == 0x3A00_080D {
+            return Op(.flagm, rn: zr(rn), s1: Int(bit(insn, 14) == 1 ? FlagMOp.setf16 : FlagMOp.setf8))
+        }
+        return Op(.undefined)
     }
 }

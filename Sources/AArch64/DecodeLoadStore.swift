@@ -31,6 +31,8 @@ extension Decoder {
             return exclusiveOrdered(insn)
         case 0b011 where bit(insn, 24) == 0:
             return loadLiteral(insn, pc: pc)
+        case 0b011 where bit(insn, 26) == 0 && bit(insn, 21) == 0 && bits(insn, 11, 10) == 0:
+            return loadStoreRCpcUnscaled(insn)
         case 0b101:
             return loadStorePair(insn)
         case 0b111:
@@ -229,6 +231,24 @@ extension Decoder {
             return Op(.ldst, rd: wz(rt), rn: rn, ra: Int(AddrMode.offset), s1: Int(LdStKind.load), s2: size)
         default: return Op(.undefined)
         }
+    }
+
+    /// LDAPUR*, STLUR* (FEAT_LRCPC2): unscaled signed offset, RCpc ordering,
+    /// which a single-threaded-at-a-time executor gives any access.
+    static func loadStoreRCpcUnscaled(_ insn: UInt32) -> Op {
+        let size = bits(insn, 31, 30), opc = bits(insn, 23, 22)
+        let rt = bits(insn, 4, 0), rn = spr(bits(insn, 9, 5))
+        let imm = UInt64(bitPattern: signExtend(bits(insn, 20, 12), 9))
+        let kind: UInt8
+        switch opc {
+        case 0: kind = LdStKind.store
+        case 1: kind = LdStKind.load
+        case 2 where size < 3: kind = LdStKind.loadSigned64
+        case 3 where size < 2: kind = LdStKind.loadSigned32
+        default: return Op(.undefined)
+        }
+        let rtSlot = kind == LdStKind.store ? zr(rt) : wz(rt)
+        return Op(.ldst, rd: rtSlot, rn: rn, ra: Int(AddrMode.offset), s1: Int(kind), s2: size, imm: imm)
     }
 
     /// Exclusives, load-acquire/store-release, CAS and CASP.

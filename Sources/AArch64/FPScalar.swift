@@ -41,7 +41,9 @@
     }
     if (insn >> 29) & 1 != 0 { return .undefined }
     if (insn >> 21) & 1 == 0 { return fpFixedConvert(r, insn) }
+    if insn & 0xFFFF_FC00 == 0x1E7E_0000 { return fpJSConvert(r, insn) } // FJCVTZS
     if (insn >> 10) & 0x3F == 0 { return fpIntConvert(r, insn) }
+    if insn & 0xFFBE_7C00 == 0x1E28_4000 { return fpFrintNScalar(r, insn) } // FRINT32/64
     if insn >> 31 != 0 { return .undefined }
     let ftype = (insn >> 22) & 3
     if (insn >> 10) & 0x1F == 0x10 { return fp1Source(r, insn) }

@@ -159,6 +159,7 @@ public enum OpCode: UInt16, CaseIterable {
     // System registers
     case mrs, msr           // imm = system register id
     case msrImm             // MSR (immediate) to PSTATE fields
+    case flagm              // CFINV, XAFLAG, AXFLAG, RMIF, SETF8, SETF16 (s1 = FlagMOp, s2 = RMIF mask, imm = RMIF shift)
 
     // AdvSIMD with specialised semantics (DecodeSIMDFast.swift, SIMDFastSemantics.swift)
     case simdLd1, simdSt1   // LD1/ST1 (multiple), 1-4 registers; rn += imm + r[rm]

@@ -176,7 +176,7 @@ struct V128 {
 // MARK: - Top-level decode
 
 @inline(__always) func executeSIMD(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
-    if insn >> 31 != 0 { return .undefined }
+    if insn >> 31 != 0 { return cryptoExtended(r, insn) }
     let scalar = (insn >> 28) & 1 == 1
     if scalar && (insn >> 30) & 1 == 0 { return .undefined }
     let b24 = (insn >> 24) & 1
@@ -187,11 +187,18 @@ struct V128 {
             switch (insn >> 17) & 0xF {
             case 0: return simdTwoRegMisc(r, insn, scalar: scalar)
             case 8: return scalar ? simdScalarPairwise(r, insn) : simdAcrossLanes(r, insn)
+            case 4 where (insn >> 22) & 3 == 0 && (insn >> 10) & 3 == 2:
+                return scalar ? cryptoSHATwoReg(r, insn) : ((insn >> 30) & 1 == 1 ? cryptoAES(r, insn) : .undefined)
             default: return .undefined
             }
         }
-        if (insn >> 15) & 1 != 0 { return .undefined }
+        if (insn >> 15) & 1 != 0 {
+            return (insn >> 10) & 1 == 1 ? simdThreeSameExtra(r, insn, scalar: scalar) : .undefined
+        }
         if scalar {
+            if (insn >> 22) & 3 == 0 && (insn >> 10) & 3 == 0 && (insn >> 29) & 1 == 0 {
+                return cryptoSHAThreeReg(r, insn)
+            }
             if (insn >> 21) & 7 == 0 && (insn >> 10) & 0x1F == 1 && (insn >> 29) & 1 == 0 {
                 return simdScalarDup(r, insn)
             }

@@ -150,6 +150,7 @@
 @inline(__always) func simdIndexed(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32, scalar: Bool) -> StepStatus {
     let opcode = (insn >> 12) & 0xF
     let u = (insn >> 29) & 1
+    if isIndexedExtra(u, opcode) { return simdIndexedExtra(r, insn, scalar: scalar) }
     if opcode == 1 || opcode == 5 || opcode == 9 { return simdFPIndexed(r, insn, scalar: scalar) }
     let q = (insn >> 30) & 1 == 1, size = Int((insn >> 22) & 3)
     let l = Int((insn >> 21) & 1), mBit = Int((insn >> 20) & 1), h = Int((insn >> 11) & 1)

@@ -5,6 +5,7 @@
     let q = (insn >> 30) & 1 == 1, u = (insn >> 29) & 1 == 1
     let size = Int((insn >> 22) & 3), opcode = Int((insn >> 12) & 0x1F)
     let d = Int(insn & 31), n = Int((insn >> 5) & 31)
+    if opcode >= 0x1E && size < 2 { return scalar ? .undefined : simdFrintN(r, insn) }
     if opcode >= 0x0C && opcode != 0x12 && opcode != 0x13 && opcode != 0x14 {
         return simdFPTwoRegMisc(r, insn, scalar: scalar)
     }
@@ -358,8 +359,13 @@
     let part = q ? elements : 0
     var res = V128()
     if opcode == 0xE {
-        // PMULL (8-bit only without the crypto extension).
-        if u || size != 0 { return .undefined }
+        // PMULL: 8-bit, or 64-bit (crypto extension).
+        if u || (size != 0 && size != 3) { return .undefined }
+        if size == 3 {
+            let (lo, hi) = clmul64(a.elem(q ? 1 : 0, 64), b.elem(q ? 1 : 0, 64))
+            writeV(r, d, V128(lo, hi))
+            return .ok
+        }
         for i in 0..<elements { res.setElem(i, 16, polyMul8(a.elem(part + i, 8), b.elem(part + i, 8))) }
         writeV(r, d, res)
         return .ok

@@ -483,6 +483,8 @@ enum Sem {
         case .msrImm:
             r[Slot.pc] = s.pointee.blockPC &+ UInt64(p.pointee.idx) &* 4
             return Sem.exit(s, .undefined(insn: p.pointee.insn))
+        case .flagm:
+            flagManipulate(r, p)
         case .fpsimd:
             let here = s.pointee.blockPC &+ UInt64(p.pointee.idx) &* 4
             let status = s.pointee.space._withUnsafeGuaranteedRef { executeFPSIMD(r, $0, p.pointee.insn, pc: here) }

@@ -302,6 +302,7 @@ extension Threaded {
         { p, r, s in Threaded.run(p, r, s, .mrs) },
         { p, r, s in Threaded.run(p, r, s, .msr) },
         { p, r, s in Threaded.run(p, r, s, .msrImm) },
+        { p, r, s in Threaded.run(p, r, s, .flagm) },
         { p, r, s in Threaded.run(p, r, s, .simdLd1) },
         { p, r, s in Threaded.run(p, r, s, .simdSt1) },
         { p, r, s in Threaded.run(p, r, s, .simdAnd) },

@@ -16,6 +16,12 @@
 # FPSIMD_FUZZ_COUNT, FPSIMD_FUZZ_SEED and FPSIMD_OUT override the number of
 # random encodings, their seed and the output file (for one-off deeper runs).
 #
+# FPSIMD_SET=isaext records the Armv8.1-8.6 extensions listed in
+# isaext_cases.py instead (crypto, dot product, I8MM, RDM, FCMA, FJCVTZS,
+# FRINT32/64, flag manipulation, LRCPC2), assembled for armv8.6-a with those
+# extensions and run with qemu-aarch64 -cpu max, into isaext-vectors.txt,
+# without random encodings.
+#
 # Fixture line format (hex fields, space separated, then " # " and the asm):
 #   insn fpcr nzcv v0lo v0hi .. v3lo v3hi x0 .. x4 memIn|-  |
 #   v0lo .. v3hi x0 .. x4 nzcv fpsr memOut|-
@@ -23,13 +29,25 @@
 import os, random, struct, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fpsimd_cases import CASES, PER_CASE
 from fpsimd_fuzz import fuzz_cases
 
+ISAEXT = os.environ.get('FPSIMD_SET') == 'isaext'
+if ISAEXT:
+    from isaext_cases import CASES, PER_CASE, fill_kind
+    MARCH = 'armv8.6-a+crypto+sha3+sm4+i8mm+rcpc+flagm'
+    QEMU = ['qemu-aarch64', '-cpu', 'max']
+    FIXTURE = 'isaext-vectors.txt'
+else:
+    from fpsimd_cases import CASES, PER_CASE
+    fill_kind = None
+    MARCH = 'armv8-a'
+    QEMU = ['qemu-aarch64']
+    FIXTURE = 'fpsimd-vectors.txt'
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-OUT = os.environ.get('FPSIMD_OUT') or os.path.join(ROOT, 'Tests', 'AArch64Tests', 'Fixtures', 'fpsimd-vectors.txt')
+OUT = os.environ.get('FPSIMD_OUT') or os.path.join(ROOT, 'Tests', 'AArch64Tests', 'Fixtures', FIXTURE)
 MASK64 = (1 << 64) - 1
-FUZZ_COUNT = int(os.environ.get('FPSIMD_FUZZ_COUNT', '1500'))
+FUZZ_COUNT = int(os.environ.get('FPSIMD_FUZZ_COUNT', '0' if ISAEXT else '1500'))
 FUZZ_SEED = int(os.environ.get('FPSIMD_FUZZ_SEED', '4242'))
 
 F64 = [0x0, 0x8000000000000000, 0x3FF0000000000000, 0xBFF0000000000000,
@@ -103,6 +121,10 @@ def rnd_tiny_edge(rng, bits):
 
 
 def fill128(rng, kind):
+    if fill_kind is not None:
+        v = fill_kind(rng, kind)
+        if v is not None:
+            return v
     if kind == 'fdt':
         return rnd_tiny_edge(rng, 64) | (rnd_tiny_edge(rng, 64) << 64)
     if kind == 'fst':
@@ -138,12 +160,12 @@ def make_state(rng, kind):
         x = [rng.choice(F64) if rng.random() < 0.5 else rng.choice(F32) for _ in range(4)]
     else:
         x = [rnd_int(rng) for _ in range(4)]
-    fpcr = rng.choice(FPCRS) if kind not in ('int', 'mem') else rng.choice([0, 0])
+    fpcr = rng.choice(FPCRS) if kind not in ('int', 'mem') and not kind.startswith('i_') else 0
     nzcv = rng.randrange(16) << 28
     mem = bytes(rng.randrange(256) for _ in range(128))
     x4 = 0
-    if kind == 'mem':
-        x4 = rng.choice([16, 24, 32, 33])
+    if kind in ('mem', 'i_mem'):
+        x4 = rng.choice([16, 24, 32] if kind == 'i_mem' else [16, 24, 32, 33])
         x[3] = rng.choice([0, 8, 16, 32, (-16) & MASK64, 3])
     return v, x + [x4], fpcr, nzcv, mem
 
@@ -193,16 +215,16 @@ def build(cases, states, workdir):
         f.write('\n'.join(lines + data + bss) + '\n')
     obj = os.path.join(workdir, 't.o')
     exe = os.path.join(workdir, 't')
-    subprocess.run(['aarch64-linux-gnu-as', '-march=armv8-a', src, '-o', obj], check=True)
+    subprocess.run(['aarch64-linux-gnu-as', '-march=' + MARCH, src, '-o', obj], check=True)
     subprocess.run(['aarch64-linux-gnu-ld', '-static', obj, '-o', exe], check=True)
-    out = subprocess.run(['qemu-aarch64', exe], check=True, stdout=subprocess.PIPE).stdout
+    out = subprocess.run(QEMU + [exe], check=True, stdout=subprocess.PIPE).stdout
     assert len(out) == n * 256, (len(out), n)
     return out
 
 
 def main():
     rng = random.Random(20261129)
-    cases = CASES + fuzz_cases(FUZZ_COUNT, FUZZ_SEED)
+    cases = CASES + (fuzz_cases(FUZZ_COUNT, FUZZ_SEED) if FUZZ_COUNT else [])
     states = [[make_state(rng, kind) for _ in range(PER_CASE.get(kind, 8))] for (asm, kind) in cases]
     with tempfile.TemporaryDirectory() as d:
         out = build(cases, states, d)
@@ -217,7 +239,7 @@ def main():
             xo = q[8:13]
             nz, fs, insn = q[13], q[14], q[15]
             memo = rec[128:256]
-            ism = kind == 'mem'
+            ism = kind in ('mem', 'i_mem')
             fin = ['%08x' % insn, '%x' % fpcr, '%x' % nzcv]
             for qq in v:
                 fin += ['%x' % (qq & MASK64), '%x' % (qq >> 64)]
