@@ -187,7 +187,7 @@ struct V128 {
             switch (insn >> 17) & 0xF {
             case 0: return simdTwoRegMisc(r, insn, scalar: scalar)
             case 8: return scalar ? simdScalarPairwise(r, insn) : simdAcrossLanes(r, insn)
-            case 4 where (insn >> 22) & 3 == 0 && (insn >> 10) & 3 == 2:
+            case 4 where (insn >> 22) & 3 == 0 && (insn >> 10) & 3 == 2 && (insn >> 29) & 1 == 0:
                 return scalar ? cryptoSHATwoReg(r, insn) : ((insn >> 30) & 1 == 1 ? cryptoAES(r, insn) : .undefined)
             default: return .undefined
             }

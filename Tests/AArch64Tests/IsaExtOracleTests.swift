@@ -1,5 +1,7 @@
 import XCTest
+import Glibc
 @testable import AArch64
+import GuestMemory
 
 /// Replays the vectors of the Armv8.1-8.6 extensions (crypto, SHA3, SM3/SM4,
 /// 64-bit PMULL, dot product, I8MM, RDM, FCMA, FJCVTZS, FRINT32/64, flag
@@ -19,5 +21,42 @@ final class IsaExtOracleTests: XCTestCase {
 
     func testVectorsThroughThreadedCore() throws {
         try FPExecutorOracleTests.replay(.threaded, try Self.vectors())
+    }
+
+    /// Encodings of the extension groups that qemu-aarch64 -cpu max rejects
+    /// with SIGILL (`FPSIMD_SET=isaext python3
+    /// TestBinaries/isa/record-fpsimd-undefined.py`) must leave the executor
+    /// as undefined, before changing any register.
+    func testUnallocatedEncodingsAreUndefined() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/isaext-undefined.txt")
+        let words = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("#") }.compactMap { UInt32($0.prefix(8), radix: 16) }
+        XCTAssertGreaterThan(words.count, 1000)
+        let mem = try AddressSpace(size: 1 << 32)
+        let codeBase: UInt64 = 0x100000
+        mem.mapFixed(codeBase, UInt64((words.count * 4 + 0xFFF) & ~0xFFF), prot: PROT_READ | PROT_EXEC)
+        mem.mapFixed(0x10000, 0x1000, prot: PROT_READ | PROT_WRITE)
+        words.withUnsafeBytes { mem.poke(codeBase, $0) }
+        let cpu = CPU()
+        let exec = Executor(cpu: cpu, mem: mem, core: .switchLoop)
+        var wrong: [String] = []
+        for (i, w) in words.enumerated() {
+            for j in 0..<Slot.count where j != Slot.attention { cpu.r[j] = UInt64(j) &* 0x9E37_79B9_7F4A_7C15 }
+            cpu.r[31] = 0
+            cpu.r[Slot.fpcr] = 0
+            cpu.r[Slot.exclAddr] = ~0
+            cpu.nzcv = 0x6000_0000
+            for j in 0..<31 { cpu.r[j] = 0x10000 + UInt64(j) * 8 }
+            let pc = codeBase + UInt64(i * 4)
+            cpu.pc = pc
+            let before = (0..<Slot.count).map { cpu.r[$0] }
+            let reason = exec.run()
+            let after = (0..<Slot.count).map { cpu.r[$0] }
+            if reason != .undefined(insn: w) || cpu.pc != pc || after != before {
+                wrong.append(String(format: "%08x", w) + " \(reason)")
+            }
+        }
+        XCTAssertEqual(wrong, [], "executed encodings that qemu-aarch64 -cpu max rejects")
     }
 }
