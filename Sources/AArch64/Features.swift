@@ -46,7 +46,10 @@ public struct FeatureSet: OptionSet, Hashable, Sendable {
 
     /// Everything the executor implements. A feature joins this set in the
     /// same change that makes its instructions run and records their vectors.
-    public static let implemented: FeatureSet = [.fp, .asimd, .crc32, .atomics, .cpuid, .lrcpc, .dcpop]
+    public static let implemented: FeatureSet = [.fp, .asimd, .crc32, .atomics, .cpuid, .lrcpc, .dcpop,
+                                                 .aes, .pmull, .sha1, .sha2, .sha3, .sha512, .sm3, .sm4,
+                                                 .asimdrdm, .asimddp, .i8mm, .fcma, .jscvt, .frint,
+                                                 .flagm, .flagm2, .ilrcpc]
 
     /// The Armv8.0 cores qemu also offers, with the crypto and CRC32
     /// extensions (their HWCAP under qemu-aarch64 is 0x8fb).
@@ -175,6 +178,11 @@ enum FeatureGate {
         (0xFFFFFC00, 0xCEC08000, .sha512),      // SHA512SU0
         (0xFFC08000, 0xCE000000, .sha3),        // EOR3, BCAX
         (0xFFE00000, 0xCE800000, .sha3),        // XAR
+        (0xFFE08000, 0xCE400000, .sm3),         // SM3SS1
+        (0xFFE0C000, 0xCE408000, .sm3),         // SM3TT1A/1B/2A/2B
+        (0xFFE0F800, 0xCE60C000, .sm3),         // SM3PARTW1/2
+        (0xFFE0FC00, 0xCE60C800, .sm4),         // SM4EKEY
+        (0xFFFFFC00, 0xCEC08400, .sm4),         // SM4E
         (0x9FE0FC00, 0x0E809400, .asimddp),     // SDOT/UDOT
         (0x9FC0F400, 0x0F80E000, .asimddp),     // SDOT/UDOT by element
         (0xBF20F400, 0x2E008400, .asimdrdm),    // SQRDMLAH/SQRDMLSH vector

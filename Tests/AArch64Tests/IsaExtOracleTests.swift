@@ -47,6 +47,7 @@ final class IsaExtOracleTests: XCTestCase {
             cpu.r[Slot.fpcr] = 0
             cpu.r[Slot.exclAddr] = ~0
             cpu.nzcv = 0x6000_0000
+            cpu.select(.max)
             for j in 0..<31 { cpu.r[j] = 0x10000 + UInt64(j) * 8 }
             let pc = codeBase + UInt64(i * 4)
             cpu.pc = pc
@@ -58,5 +59,20 @@ final class IsaExtOracleTests: XCTestCase {
             }
         }
         XCTAssertEqual(wrong, [], "executed encodings that qemu-aarch64 -cpu max rejects")
+    }
+
+    /// Every recorded extension instruction belongs to a feature, decodes
+    /// for `max` and is UNDEFINED on a CPU with only FP and AdvSIMD (the
+    /// 8-bit PMULL, which is Armv8.0, excepted).
+    func testExtensionsAreGatedByTheirFeature() throws {
+        let base: FeatureSet = [.fp, .asimd]
+        var ungated = Set<String>()
+        for v in try Self.vectors() where !v.asm.hasSuffix("8b") && !v.asm.hasSuffix("16b") || !v.asm.hasPrefix("pmull") {
+            XCTAssertNotEqual(Decoder.decode(v.insn, pc: 0x1000, features: .implemented).code, .undefined, v.asm)
+            if FeatureGate.required(v.insn) == nil || Decoder.decode(v.insn, pc: 0x1000, features: base).code != .undefined {
+                ungated.insert(v.asm)
+            }
+        }
+        XCTAssertEqual(ungated.sorted(), [])
     }
 }

@@ -118,6 +118,7 @@ final class SIMDFastDifferentialTests: XCTestCase {
         var failures = 0
         for (i, c) in cases.enumerated() {
             for j in 0..<Slot.count where j != Slot.attention { r[j] = 0 }
+            cpu.select(.max)
             for j in 0..<64 { r[Slot.v + j] = Self.vectorWord(&g) }
             for j in 0..<31 {
                 if c.mem {
