@@ -8,10 +8,11 @@
 # range, NaNs, infinities and denormals for FJCVTZS; frd/frs = doubles or
 # singles around 2^31 and 2^63 and halfway points for FRINT32/64; i_mem =
 # load/store through X4 (8-byte aligned: ordered accesses need alignment)
-# with FPCR 0.
+# with FPCR 0; i_mem_lse = the same, 16-byte aligned (CASP), for every LSE
+# atomic, size and ordering.
 import random, struct
 
-PER_CASE = {'int': 10, 'i_sat16': 16, 'i_sat32': 16, 'fd': 12, 'fs': 12, 'fdw': 24, 'fsw': 24,
+PER_CASE = {'i_mem_lse': 4, 'int': 10, 'i_sat16': 16, 'i_sat32': 16, 'fd': 12, 'fs': 12, 'fdw': 24, 'fsw': 24,
             'fjc': 64, 'frd': 40, 'frs': 40, 'i_mem': 6, 'i_flags': 24}
 
 CASES = []
@@ -254,3 +255,17 @@ add('i_mem', """
     stlur x1, [x4, #-16]
     stlurb wzr, [x4, #7]
     """)
+
+# --- LSE: every operation, size and ordering -----------------------------------------
+for op in ['ldadd', 'ldclr', 'ldeor', 'ldset', 'ldsmax', 'ldsmin', 'ldumax', 'ldumin', 'swp']:
+    for order in ['', 'a', 'l', 'al']:
+        for sz, reg in (('b', 'w'), ('h', 'w'), ('', 'w'), ('', 'x')):
+            CASES.append((f'{op}{order}{sz} {reg}1, {reg}0, [x4]', 'i_mem_lse'))
+for op in ['stadd', 'stclr', 'steor', 'stset', 'stsmax', 'stsmin', 'stumax', 'stumin']:
+    CASES.append((f'{op}l x1, [x4]', 'i_mem_lse'))
+    CASES.append((f'{op}b w1, [x4]', 'i_mem_lse'))
+for order in ['', 'a', 'l', 'al']:
+    for sz, reg in (('b', 'w'), ('h', 'w'), ('', 'w'), ('', 'x')):
+        CASES.append((f'cas{order}{sz} {reg}0, {reg}1, [x4]', 'i_mem_lse'))
+    for reg in 'wx':
+        CASES.append((f'casp{order} {reg}0, {reg}1, {reg}2, {reg}3, [x4]', 'i_mem_lse'))

@@ -164,8 +164,8 @@ def make_state(rng, kind):
     nzcv = rng.randrange(16) << 28
     mem = bytes(rng.randrange(256) for _ in range(128))
     x4 = 0
-    if kind in ('mem', 'i_mem'):
-        x4 = rng.choice([16, 24, 32] if kind == 'i_mem' else [16, 24, 32, 33])
+    if kind == 'mem' or kind.startswith('i_mem'):
+        x4 = rng.choice([16, 32] if kind == 'i_mem_lse' else [16, 24, 32] if kind == 'i_mem' else [16, 24, 32, 33])
         x[3] = rng.choice([0, 8, 16, 32, (-16) & MASK64, 3])
     return v, x + [x4], fpcr, nzcv, mem
 
@@ -239,7 +239,7 @@ def main():
             xo = q[8:13]
             nz, fs, insn = q[13], q[14], q[15]
             memo = rec[128:256]
-            ism = kind in ('mem', 'i_mem')
+            ism = kind == 'mem' or kind.startswith('i_mem')
             fin = ['%08x' % insn, '%x' % fpcr, '%x' % nzcv]
             for qq in v:
                 fin += ['%x' % (qq & MASK64), '%x' % (qq >> 64)]
