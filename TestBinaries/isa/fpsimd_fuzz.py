@@ -26,12 +26,12 @@ def _disassemble(words, d):
     return res
 
 
-def _assembles_to(text, word, d):
+def _assembles_to(text, word, d, march='armv8-a'):
     src = os.path.join(d, 'a.s')
     obj = os.path.join(d, 'a.o')
     with open(src, 'w') as f:
         f.write(text + '\n')
-    p = subprocess.run(['aarch64-linux-gnu-as', '-march=armv8-a', src, '-o', obj],
+    p = subprocess.run(['aarch64-linux-gnu-as', '-march=' + march, src, '-o', obj],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if p.returncode != 0:
         return False
@@ -53,11 +53,22 @@ def _kind(text, is_mem):
     return 'int'
 
 
-def fuzz_cases(count, seed=4242):
+def fuzz_cases(count, seed=4242, spaces=None, march='armv8-a', skip=None):
+    """`spaces`: (fixed bits, random bits) pairs to draw from instead of
+    the whole FP/SIMD space; `skip(text)` rejects a disassembly."""
     rng = random.Random(seed)
     words = []
     while len(words) < count * 6:
         w = rng.getrandbits(32)
+        if spaces:
+            fixed, rand = rng.choice(spaces)
+            w = fixed | (w & rand)
+            w = (w & ~0x1F) | rng.randrange(4)
+            w = (w & ~(0x1F << 5)) | (rng.randrange(4) << 5)
+            if rand & (0xF << 16) == 0xF << 16:   # Rm is random: keep it small
+                w = (w & ~(0xF << 16)) | (rng.randrange(4) << 16)
+            words.append((w, False))
+            continue
         if rng.random() < 0.85:
             w = (w & ~(0xF << 25)) | (0x7 << 25)          # x111: FP/SIMD data processing
             w = (w & ~0x1F) | rng.randrange(4)
@@ -91,7 +102,7 @@ def fuzz_cases(count, seed=4242):
                 bad = True
             if not mem and re.search(r'\b[xw]4\b', text):
                 bad = True
-            if bad or not _assembles_to(text, w, d):
+            if bad or (skip and skip(text)) or not _assembles_to(text, w, d, march):
                 continue
             seen.add(w)
             cases.append((text, _kind(text, mem)))

@@ -10,10 +10,10 @@
 # load/store through X4 (8-byte aligned: ordered accesses need alignment)
 # with FPCR 0; i_mem_lse = the same, 16-byte aligned (CASP), for every LSE
 # atomic, size and ordering.
-import random, struct
+import random, re, struct
 
-PER_CASE = {'i_mem_lse': 4, 'int': 10, 'i_sat16': 16, 'i_sat32': 16, 'fd': 12, 'fs': 12, 'fdw': 24, 'fsw': 24,
-            'fjc': 64, 'frd': 40, 'frs': 40, 'i_mem': 6, 'i_flags': 24}
+PER_CASE = {'i_mem_lse': 3, 'int': 8, 'i_sat16': 16, 'i_sat32': 16, 'fd': 12, 'fs': 12, 'fdw': 24, 'fsw': 24,
+            'fjc': 64, 'frd': 32, 'frs': 32, 'i_mem': 6, 'i_flags': 24}
 
 CASES = []
 
@@ -269,3 +269,27 @@ for order in ['', 'a', 'l', 'al']:
         CASES.append((f'cas{order}{sz} {reg}0, {reg}1, [x4]', 'i_mem_lse'))
     for reg in 'wx':
         CASES.append((f'casp{order} {reg}0, {reg}1, {reg}2, {reg}3, [x4]', 'i_mem_lse'))
+
+# --- Random encodings -------------------------------------------------------------------
+# (fixed bits, random bits) of the extension groups in the FP/SIMD space, for
+# fpsimd_fuzz.fuzz_cases; register fields are forced to V0-V3 there.
+FUZZ_SPACES = [
+    (0xCE000000, 0x00FFFFFF),   # crypto with bit 31 set: SHA512, SHA3, SM3, SM4
+    (0x4E280800, 0x0001F000),   # crypto AES
+    (0x5E280800, 0x0001F000),   # two-register SHA
+    (0x5E000000, 0x001F7000),   # three-register SHA
+    (0x0E008400, 0x70DF7800),   # three same (extra), vector and scalar
+    (0x0F00E000, 0x70FF1800),   # by element: dot products, SQRDMLSH
+    (0x2F001000, 0x50FFE800),   # by element, U = 1: FCMLA, SQRDMLAH
+    (0x0E21E800, 0x70401000),   # two-register misc FRINT32/64
+    (0x1E284000, 0x00418000),   # FP 1-source FRINT32/64
+    (0x0E20E000, 0x40C00000),   # PMULL/PMULL2
+]
+
+
+def fuzz_skip(text):
+    """Half precision and BF16 belong to other features."""
+    mn = text.split()[0]
+    if mn.startswith('bf') or mn.startswith('fmlal') or mn.startswith('fmlsl'):
+        return True
+    return mn.startswith('f') and bool(re.search(r'\.[48]h\b|\.2h\b|\bh\d', text))

@@ -20,7 +20,7 @@
 # isaext_cases.py instead (crypto, dot product, I8MM, RDM, FCMA, FJCVTZS,
 # FRINT32/64, flag manipulation, LRCPC2), assembled for armv8.6-a with those
 # extensions and run with qemu-aarch64 -cpu max, into isaext-vectors.txt,
-# without random encodings.
+# plus random encodings from those groups (isaext_cases.FUZZ_SPACES).
 #
 # Fixture line format (hex fields, space separated, then " # " and the asm):
 #   insn fpcr nzcv v0lo v0hi .. v3lo v3hi x0 .. x4 memIn|-  |
@@ -33,7 +33,7 @@ from fpsimd_fuzz import fuzz_cases
 
 ISAEXT = os.environ.get('FPSIMD_SET') == 'isaext'
 if ISAEXT:
-    from isaext_cases import CASES, PER_CASE, fill_kind
+    from isaext_cases import CASES, PER_CASE, fill_kind, FUZZ_SPACES, fuzz_skip
     MARCH = 'armv8.6-a+crypto+sha3+sm4+i8mm+rcpc+flagm'
     QEMU = ['qemu-aarch64', '-cpu', 'max']
     FIXTURE = 'isaext-vectors.txt'
@@ -47,7 +47,7 @@ else:
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 OUT = os.environ.get('FPSIMD_OUT') or os.path.join(ROOT, 'Tests', 'AArch64Tests', 'Fixtures', FIXTURE)
 MASK64 = (1 << 64) - 1
-FUZZ_COUNT = int(os.environ.get('FPSIMD_FUZZ_COUNT', '0' if ISAEXT else '1500'))
+FUZZ_COUNT = int(os.environ.get('FPSIMD_FUZZ_COUNT', '200' if ISAEXT else '1500'))
 FUZZ_SEED = int(os.environ.get('FPSIMD_FUZZ_SEED', '4242'))
 
 F64 = [0x0, 0x8000000000000000, 0x3FF0000000000000, 0xBFF0000000000000,
@@ -224,7 +224,10 @@ def build(cases, states, workdir):
 
 def main():
     rng = random.Random(20261129)
-    cases = CASES + (fuzz_cases(FUZZ_COUNT, FUZZ_SEED) if FUZZ_COUNT else [])
+    fuzz = {}
+    if ISAEXT:
+        fuzz = dict(spaces=FUZZ_SPACES, march=MARCH, skip=fuzz_skip)
+    cases = CASES + (fuzz_cases(FUZZ_COUNT, FUZZ_SEED, **fuzz) if FUZZ_COUNT else [])
     states = [[make_state(rng, kind) for _ in range(PER_CASE.get(kind, 8))] for (asm, kind) in cases]
     with tempfile.TemporaryDirectory() as d:
         out = build(cases, states, d)
