@@ -29,38 +29,42 @@ func gf8Inverse(_ a: UInt8, poly: UInt16) -> UInt8 {
 
 @inline(__always) func rotl8(_ x: UInt8, _ n: UInt8) -> UInt8 { (x << n) | (x >> (8 - n)) }
 
-/// The AES S-box and its inverse (FIPS 197, 5.1.1): the inverse in
-/// GF(2^8) mod x^8+x^4+x^3+x+1 followed by the affine map, built once.
-let aesSBoxes: (forward: [UInt8], inverse: [UInt8]) = {
-    var f = [UInt8](repeating: 0, count: 256), inv = [UInt8](repeating: 0, count: 256)
+/// The AES S-box (bytes 0-255) and its inverse (256-511), FIPS 197 5.1.1:
+/// the inverse in GF(2^8) mod x^8+x^4+x^3+x+1 followed by the affine map.
+/// Built once into memory that is never freed, so lookups need no
+/// reference counting.
+let aesSBoxes: UnsafeMutablePointer<UInt8> = {
+    let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 512)
     for i in 0..<256 {
         let b = gf8Inverse(UInt8(i), poly: 0x11B)
         let s = b ^ rotl8(b, 1) ^ rotl8(b, 2) ^ rotl8(b, 3) ^ rotl8(b, 4) ^ 0x63
-        f[i] = s
-        inv[Int(s)] = UInt8(i)
+        t[i] = s
+        t[256 + Int(s)] = UInt8(i)
     }
-    return (f, inv)
+    return t
 }()
 
+/// ShiftRows and InvShiftRows as the source byte of each result byte, one
+/// nibble per byte (byte i of the state is row i % 4 of column i / 4).
+let aesShiftRowsSources: UInt64 = 0xB61C_72D8_3E94_FA50 // 0,5,10,15, 4,9,14,3, 8,13,2,7, 12,1,6,11
+let aesInvShiftRowsSources: UInt64 = 0x369C_F258_BE14_7AD0 // 0,13,10,7, 4,1,14,11, 8,5,2,15, 12,9,6,3
+
 /// AESE (decrypt false) and AESD: AddRoundKey, then (Inv)ShiftRows and
-/// (Inv)SubBytes. Byte i of the state is row i % 4 of column i / 4.
+/// (Inv)SubBytes.
 @inline(__always) func aesRound(_ d: V128, _ n: V128, decrypt: Bool) -> V128 {
-    let x = V128(d.lo ^ n.lo, d.hi ^ n.hi)
-    var out = V128()
-    aesSBoxes.forward.withUnsafeBufferPointer { fwd in
-        aesSBoxes.inverse.withUnsafeBufferPointer { inv in
-            let box = decrypt ? inv : fwd
-            var lo: UInt64 = 0, hi: UInt64 = 0
-            for i in 0..<16 {
-                let row = i & 3, col = i >> 2
-                let srcCol = decrypt ? (col - row + 4) & 3 : (col + row) & 3
-                let v = UInt64(box[Int(x.byte(row + 4 * srcCol))])
-                if i < 8 { lo |= v << UInt64(8 * i) } else { hi |= v << UInt64(8 * (i - 8)) }
-            }
-            out = V128(lo, hi)
-        }
+    let lo = d.lo ^ n.lo, hi = d.hi ^ n.hi
+    let box = aesSBoxes + (decrypt ? 256 : 0)
+    let sources = decrypt ? aesInvShiftRowsSources : aesShiftRowsSources
+    var out: (UInt64, UInt64) = (0, 0)
+    var i: UInt64 = 0
+    while i < 16 {
+        let src = (sources >> (4 &* i)) & 15
+        let byte = ((src < 8 ? lo : hi) >> ((src & 7) &* 8)) & 0xFF
+        let v = UInt64(box[Int(truncatingIfNeeded: byte)])
+        if i < 8 { out.0 |= v << (8 &* i) } else { out.1 |= v << (8 &* (i &- 8)) }
+        i &+= 1
     }
-    return out
+    return V128(out.0, out.1)
 }
 
 /// xtime on every byte of a word: multiplication by x in GF(2^8).
@@ -211,6 +215,25 @@ struct Words4 {
 @inline(__always) func sha512sigma1(_ x: UInt64) -> UInt64 { ror64(x, 19) ^ ror64(x, 61) ^ (x >> 6) }
 
 // MARK: - Execution
+
+extension Decoder {
+    /// The crypto encoding groups, which get the `.simdCrypto` op: bit 31
+    /// set (SHA512, SHA3, SM3, SM4), AES, and the two- and three-register SHA.
+    @inline(__always) static func isCrypto(_ insn: UInt32) -> Bool {
+        insn >> 24 == 0xCE || insn & 0xFFFF_CC00 == 0x4E28_4800 || insn & 0xFFFF_CC00 == 0x5E28_0800
+            || insn & 0xFFE0_8C00 == 0x5E00_0000
+    }
+}
+
+/// Every crypto encoding, for the `.simdCrypto` op (one decode of the group
+/// instead of the whole AdvSIMD tree).
+@inline(__always) func cryptoGroup(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
+    switch insn >> 24 {
+    case 0xCE: return cryptoExtended(r, insn)
+    case 0x4E: return cryptoAES(r, insn)
+    default: return (insn >> 21) & 1 == 1 ? cryptoSHATwoReg(r, insn) : cryptoSHAThreeReg(r, insn)
+    }
+}
 
 /// Crypto AES: AESE, AESD, AESMC, AESIMC (0100 1110 0010 1000 0 opcode 10).
 @inline(__always) func cryptoAES(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {

@@ -15,7 +15,10 @@ public enum Decoder {
         case 0b0100, 0b0110, 0b1100, 0b1110: op = decodeLoadStore(insn, pc: pc)
         default: op = Op(.undefined)
         }
-        if op.code == .fpsimd { op = decodeSIMDFast(insn) }
+        if op.code == .fpsimd {
+            op = decodeSIMDFast(insn)
+            if op.code == .fpsimd && isCrypto(insn) { op = Op(.simdCrypto) }
+        }
         op.insn = insn
         return op
     }

@@ -173,4 +173,5 @@ public enum OpCode: UInt16, CaseIterable {
     case simdDupGen, simdDupElem, simdUmov, simdSmov, simdInsGen, simdInsElem
     case simdExt, simdTbl
     case simdPermute, simdThreeDiff, simdShiftImm // whole groups, by their own code
+    case simdCrypto         // AES, SHA, SHA3, SM3, SM4: the crypto groups, by their own code (Crypto.swift)
 }

@@ -485,6 +485,8 @@ enum Sem {
             return Sem.exit(s, .undefined(insn: p.pointee.insn))
         case .flagm:
             flagManipulate(r, p)
+        case .simdCrypto:
+            return Sem.simdGroup(p, r, s, cryptoGroup(r, p.pointee.insn))
         case .fpsimd:
             let here = s.pointee.blockPC &+ UInt64(p.pointee.idx) &* 4
             let status = s.pointee.space._withUnsafeGuaranteedRef { executeFPSIMD(r, $0, p.pointee.insn, pc: here) }

@@ -358,5 +358,6 @@ extension Threaded {
         { p, r, s in Threaded.run(p, r, s, .simdPermute) },
         { p, r, s in Threaded.run(p, r, s, .simdThreeDiff) },
         { p, r, s in Threaded.run(p, r, s, .simdShiftImm) },
+        { p, r, s in Threaded.run(p, r, s, .simdCrypto) },
     ]
 }

@@ -160,7 +160,7 @@ def make_state(rng, kind):
         x = [rng.choice(F64) if rng.random() < 0.5 else rng.choice(F32) for _ in range(4)]
     else:
         x = [rnd_int(rng) for _ in range(4)]
-    fpcr = rng.choice(FPCRS) if kind not in ('int', 'mem') and not kind.startswith('i_') else 0
+    fpcr = rng.choice(FPCRS) if kind not in ('int', 'mem') and not kind.startswith('i_') else rng.choice([0, 0])
     nzcv = rng.randrange(16) << 28
     mem = bytes(rng.randrange(256) for _ in range(128))
     x4 = 0
