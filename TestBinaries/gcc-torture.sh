@@ -24,7 +24,7 @@
 # (e.g. 'execute/*@-O2', 'advsimd/vld*'). A test is skipped, with a reason,
 # when a dg directive asks for something this runner does not give: a
 # hardware effective target (NAME_hw) the emulator does not implement (FP16,
-# RDM, dot product, FJCVTZS, BTI...), SVE in any form, another target (big
+# BTI...), SVE in any form, another target (big
 # endian, ILP32, AArch32), unknown dg-add-options. Compiler-only checks
 # (NAME_ok) hold, as in GCC's own run. Other dg directives (dg-options,
 # dg-additional-options, dg-skip-if, dg-shouldfail, target selectors), and
@@ -103,7 +103,8 @@ cache = os.path.join(workdir, 'cache')
 os.makedirs(cache, exist_ok=True)
 
 # Effective targets true for static glibc on aarch64 with the emulator's
-# features (FP, ASIMD, CRC32, LSE).
+# features (FP, ASIMD, CRC32, LSE, and the hardware probes of the
+# implemented extensions: FJCVTZS, RDM, dot product).
 ET_YES = set('''lp64 int32plus int32 ptr32plus size32plus size20plus int128
 longlong64 double64 double64plus large_double large_long_double alloca
 label_values trampolines indirect_jumps untyped_assembly return_address
@@ -115,7 +116,8 @@ aarch64_small_fpic aarch64_tlsle32 aarch64_variant_pcs arm_v8_neon_hw
 arm_v8_neon_ok arm_neon_ok arm_neon_hw arm_neon_fp16_ok arm_neon_fp16_hw
 unwrapped sync_int_long sync_char_short sync_long_long ucn wchar
 freorder nonpic weak alias int_eq_float ptr_eq_long lto linker_plugin
-stack_size section_anchors aarch64_asm_crc_ok le'''.split())
+stack_size section_anchors aarch64_asm_crc_ok le aarch64_fjcvtzs_hw
+arm_v8_1a_neon_hw arm_v8_2a_dotprod_neon_hw'''.split())
 # Effective targets whose instructions the emulator does not implement (and
 # does not advertise), or that describe another target.
 ET_NO = {
