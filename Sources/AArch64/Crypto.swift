@@ -308,8 +308,10 @@ extension Decoder {
     guard insn >> 24 == 0xCE else { return .undefined }
     let d = Int(insn & 31), n = Int((insn >> 5) & 31), m = Int((insn >> 16) & 31)
     let vn = readV(r, n)
-    switch (insn >> 21) & 7 {
-    case 0, 1, 2 where (insn >> 15) & 1 == 0 || (insn >> 21) & 7 != 2: // Crypto four-register
+    // Bits 23:21 = 010 is SM3SS1 (four-register) with bit 15 clear, SM3TT* with it set.
+    let group = (insn >> 21) & 7 == 2 && (insn >> 15) & 1 == 0 ? 0 : (insn >> 21) & 7
+    switch group {
+    case 0, 1: // Crypto four-register: EOR3, BCAX, SM3SS1
         if (insn >> 15) & 1 != 0 { return .undefined }
         let vm = readV(r, m), va = readV(r, Int((insn >> 10) & 31))
         switch (insn >> 21) & 3 {

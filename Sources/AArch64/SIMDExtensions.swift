@@ -125,12 +125,13 @@
 @inline(__always) func simdMatMul(_ r: UnsafeMutablePointer<UInt64>, _ d: Int, _ n: Int, _ m: Int,
                                   nSigned: Bool, mSigned: Bool) -> StepStatus {
     let a = readV(r, n), b = readV(r, m), acc = readV(r, d)
-    let rows = [a.lo, a.hi], cols = [b.lo, b.hi]
     var res = V128()
     for i in 0..<2 {
+        let row = i == 0 ? a.lo : a.hi
         for j in 0..<2 {
-            let lo = dotLane(rows[i], cols[j], nSigned: nSigned, mSigned: mSigned)
-            let hi = dotLane(rows[i] >> 32, cols[j] >> 32, nSigned: nSigned, mSigned: mSigned)
+            let col = j == 0 ? b.lo : b.hi
+            let lo = dotLane(row, col, nSigned: nSigned, mSigned: mSigned)
+            let hi = dotLane(row >> 32, col >> 32, nSigned: nSigned, mSigned: mSigned)
             res.setElem(2 * i + j, 32, (acc.elem(2 * i + j, 32) &+ lo &+ hi) & 0xFFFF_FFFF)
         }
     }
@@ -351,13 +352,10 @@
         }
     }
     r[Slot.fpsr] |= fl
-    r[wzSlot(d)] = result
+    r[wz(d)] = result
     setNZCV(r, z ? 0x4000_0000 : 0)
     return .ok
 }
-
-/// Register-file slot for a general-purpose destination where 31 is WZR.
-@inline(__always) func wzSlot(_ d: Int) -> Int { d == 31 ? Slot.sink : d }
 
 // MARK: - Flag manipulation (FEAT_FlagM, FEAT_FlagM2)
 
