@@ -13,10 +13,7 @@ final class FPExecutorOracleTests: XCTestCase {
     func testVectorsThroughThreadedCore() throws { try replay(.threaded) }
 
     func replay(_ core: Executor.Core) throws {
-        try Self.replay(core, try FPSIMDOracleTests.loadVectors())
-    }
-
-    static func replay(_ core: Executor.Core, _ vectors: [FPSIMDOracleTests.Vector]) throws {
+        let vectors = try FPSIMDOracleTests.loadVectors()
         let mem = try AddressSpace(size: 1 << 32)
         let memBase = FPSIMDOracleTests.memBase
         mem.mapFixed(memBase, 0x1000, prot: PROT_READ | PROT_WRITE)

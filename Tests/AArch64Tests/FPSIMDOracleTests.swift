@@ -34,11 +34,10 @@ final class FPSIMDOracleTests: XCTestCase {
         return out
     }
 
-    /// `fixture` under Fixtures/, unless the environment variable `override`
-    /// points at another recording (e.g. a deeper random run).
-    static func loadVectors(fixture: String = "fpsimd-vectors.txt", override: String = "FPSIMD_VECTORS") throws -> [Vector] {
-        let url = ProcessInfo.processInfo.environment[override].map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/" + fixture)
+    static func loadVectors() throws -> [Vector] {
+        // FPSIMD_VECTORS points at another recording (e.g. a deeper random run).
+        let url = ProcessInfo.processInfo.environment["FPSIMD_VECTORS"].map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fpsimd-vectors.txt")
         let text = try String(contentsOf: url, encoding: .utf8)
         var out: [Vector] = []
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
