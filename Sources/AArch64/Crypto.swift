@@ -226,7 +226,8 @@ extension Decoder {
 }
 
 /// Every crypto encoding, for the `.simdCrypto` op (one decode of the group
-/// instead of the whole AdvSIMD tree).
+/// instead of the whole AdvSIMD tree). The groups themselves are out of
+/// line, so the cores' dispatch functions do not grow with them.
 @inline(__always) func cryptoGroup(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
     switch insn >> 24 {
     case 0xCE: return cryptoExtended(r, insn)
@@ -236,7 +237,7 @@ extension Decoder {
 }
 
 /// Crypto AES: AESE, AESD, AESMC, AESIMC (0100 1110 0010 1000 0 opcode 10).
-@inline(__always) func cryptoAES(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
+@inline(never) func cryptoAES(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
     let d = Int(insn & 31), n = Int((insn >> 5) & 31)
     let src = readV(r, n)
     switch (insn >> 12) & 0x1F {
@@ -250,7 +251,7 @@ extension Decoder {
 }
 
 /// Crypto two-register SHA: SHA1H, SHA1SU1, SHA256SU0.
-@inline(__always) func cryptoSHATwoReg(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
+@inline(never) func cryptoSHATwoReg(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
     let d = Int(insn & 31), n = Int((insn >> 5) & 31)
     let x = Words4(readV(r, n))
     switch (insn >> 12) & 0x1F {
@@ -278,7 +279,7 @@ extension Decoder {
 }
 
 /// Crypto three-register SHA: SHA1C/P/M, SHA1SU0, SHA256H/H2, SHA256SU1.
-@inline(__always) func cryptoSHAThreeReg(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
+@inline(never) func cryptoSHAThreeReg(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
     let d = Int(insn & 31), n = Int((insn >> 5) & 31), m = Int((insn >> 16) & 31)
     let vd = readV(r, d), vn = readV(r, n), vm = readV(r, m)
     switch (insn >> 12) & 7 {
@@ -304,7 +305,7 @@ extension Decoder {
 
 /// The crypto groups with bit 31 set (1100 1110 ...): EOR3, BCAX, SM3SS1,
 /// XAR, SHA512H/H2/SU0/SU1, RAX1, SM3TT*, SM3PARTW1/2, SM4E, SM4EKEY.
-@inline(__always) func cryptoExtended(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
+@inline(never) func cryptoExtended(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
     guard insn >> 24 == 0xCE else { return .undefined }
     let d = Int(insn & 31), n = Int((insn >> 5) & 31), m = Int((insn >> 16) & 31)
     let vn = readV(r, n)
