@@ -3,9 +3,9 @@
 // AdvSIMD three same (extra), the by-element forms of the same
 // instructions, FRINT32/64 (vector), and the 64-bit polynomial multiply.
 // The FP helpers are generic over `ArmFloat` (single and double); the
-// half-precision forms (size 01) wait for FEAT_FP16. The group entry points are out of
-// line: these instructions are rare next to the base ISA, and inlining them
-// would only grow the cores' dispatch functions.
+// half-precision forms (size 01) wait for FEAT_FP16. The group entry
+// points are out of line: these instructions are rare next to the base
+// ISA, and inlining them would only grow the cores' dispatch functions.
 
 // MARK: - Element helpers
 
