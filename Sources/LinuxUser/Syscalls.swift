@@ -118,7 +118,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(135, "rt_sigprocmask", [.sigHow, .ptr, .ptr]) { $0.sysRtSigprocmask($1) },
     SyscallRow(136, "rt_sigpending", nil) { $0.sysRtSigpending($1) },
     SyscallRow(137, "rt_sigtimedwait", nil) { $0.sysRtSigtimedwait($1) },
-    SyscallRow(139, "rt_sigreturn", nil, note: "restores the arm64 rt_sigframe built at delivery") { $0.sysRtSigreturn($1) },
+    SyscallRow(139, "rt_sigreturn", nil, note: "restores the arm64 rt_sigframe built at delivery (fpsimd, esr_context records)") { $0.sysRtSigreturn($1) },
     SyscallRow(140, "setpriority", nil) { p, a in HostSyscall.call(HostNetNR.setpriority, a.i32(0), a.i32(1), a.i32(2)) },
     SyscallRow(141, "getpriority", [.hex32, .hex32]) { p, a in HostSyscall.call(HostNetNR.getpriority, a.i32(0), a.i32(1)) },
     SyscallRow(144, "setgid", nil, note: "passed to the host") { p, a in Int(setgid(gid_t(truncatingIfNeeded: a[0]))) == 0 ? 0 : -xlatErrno(errno) },
@@ -168,9 +168,9 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(220, "clone", [.cloneFlags, .childStack, .parentTid, .tls, .childTid], .clone,
                note: "threads (CLONE_VM|CLONE_THREAD) are host threads; fork and vfork are host forks of the emulator") { $0.sysClone($1) },
     SyscallRow(221, "execve", [.str, .argv], note: "arm64 ELF (or #! script with an arm64 interpreter) runs in a new emulator; other files go to the host kernel, as in qemu-user") { $0.sysExecve($1) },
-    SyscallRow(222, "mmap", [.ptr, .int, .prot, .mmapFlags, .int, .hex32], .addr, note: "anonymous and private file mappings copied in; MAP_SHARED (anonymous, or a file open read-write, within its size) is a host shared mapping, so other processes see the writes") { $0.sysMmap($1) },
+    SyscallRow(222, "mmap", [.ptr, .int, .prot, .mmapFlags, .int, .hex32], .addr, note: "anonymous and private file mappings copied in; MAP_SHARED (anonymous, or a file within its size) is a host shared mapping, so other processes see the writes; PROT_WRITE on a shared read-only file gives EACCES") { $0.sysMmap($1) },
     SyscallRow(223, "fadvise64", nil, note: "accepted; advice only") { _, _ in 0 },
-    SyscallRow(226, "mprotect", [.ptr, .int, .prot]) { $0.sysMprotect($1) },
+    SyscallRow(226, "mprotect", [.ptr, .int, .prot], note: "PROT_WRITE on a shared mapping of a read-only file gives EACCES") { $0.sysMprotect($1) },
     SyscallRow(227, "msync", nil, note: "passed to the host for the range") { p, a in
         // MS_ASYNC, MS_INVALIDATE and MS_SYNC are the asm-generic values on both.
         guard a[0] & 0xfff == 0, a[0] &+ a[1] <= p.mem.size, a[0] &+ a[1] >= a[0] else { return -Errno.EINVAL }
@@ -178,7 +178,7 @@ public let syscallTable: [SyscallRow] = [
     },
     SyscallRow(228, "mlock", nil) { _, _ in 0 },
     SyscallRow(229, "munlock", nil) { _, _ in 0 },
-    SyscallRow(233, "madvise", nil, note: "MADV_DONTNEED zeroes private pages; other advice ignored") { $0.sysMadvise($1) },
+    SyscallRow(233, "madvise", nil, note: "MADV_DONTNEED zeroes private anonymous pages and reloads private file pages; other advice ignored") { $0.sysMadvise($1) },
     SyscallRow(242, "accept4", nil) { $0.sysSocketCall(242, $1) },
     SyscallRow(260, "wait4", nil, note: "children are forked emulators, so the host waits for them") { $0.sysWait4($1) },
     SyscallRow(261, "prlimit64", nil, note: "own process only; passed to the host") { $0.sysPrlimit($1) },
