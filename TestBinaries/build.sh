@@ -13,7 +13,7 @@
 #   NAME.glibc-O2, NAME.musl-O2
 # The Go programs of src/go/NAME (a main package each) are built with the
 # installed Go toolchain as NAME.go: GOARCH=arm64, CGO_ENABLED=0, stripped
-# (-s -w), no build id, -trimpath.
+# (-s -w), no build id, no VCS stamp, -trimpath.
 # Dynamically linked programs (glibc's default) are built once, at -O2:
 #   NAME.glibc-dyn         from src/dynamic/NAME.c or .cc, and from hello.c
 # They need the arm64 shared libraries at run time: sysroot/ holds the few
@@ -74,7 +74,7 @@ build_runtime() {
 build_go() {
     local name="$1"
     (cd "$src/go/$name" && CGO_ENABLED=0 GOOS=linux GOARCH=arm64 \
-        go build -trimpath -ldflags='-s -w -buildid=' -o "$bin/$name.go" .)
+        go build -trimpath -buildvcs=false -ldflags='-s -w -buildid=' -o "$bin/$name.go" .)
 }
 
 build_asm() {

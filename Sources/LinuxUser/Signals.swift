@@ -207,6 +207,12 @@ extension LinuxProcess {
 
     /// A signal sent by kill/tgkill to this process.
     func queueSignal(_ sig: Int32, code: Int32) {
+        if heldForSignalfd(sig) {
+            // Pending in the host kernel, where a signalfd can read it.
+            if code == -6 /* SI_TKILL */ { _ = HostSyscall.call(HostNR.tgkill, pid, tid, Int(sig)) }
+            else { _ = HostSyscall.call(HostNR.kill, pid, Int(sig)) }
+            return
+        }
         if pending.contains(where: { $0.sig == sig && !$0.synchronous }) { return }
         let who = UInt64(UInt32(truncatingIfNeeded: pid)) | UInt64(getuid()) << 32
         pending.append(PendingSignal(sig: sig, code: code, addr: who, synchronous: false))
@@ -475,6 +481,7 @@ extension LinuxProcess {
                 sigaction(sig, &sa, nil)
             }
         }
+        if signalfdSignals.load(ordering: .relaxed) != 0 { holdSignalfdSignals() }
     }
 
     /// What execve hands a new program: ignored signals stay ignored and the

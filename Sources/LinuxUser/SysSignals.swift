@@ -91,6 +91,7 @@ extension LinuxProcess {
     func sysRtSigpending(_ a: SysArgs) -> Int {
         var set: UInt64 = 0
         for p in pending { set |= 1 << UInt64(p.sig - 1) }
+        set |= hostPendingHeld()
         return mem.writeU64(a[0], set & blocked) ? 0 : -Errno.EFAULT
     }
 

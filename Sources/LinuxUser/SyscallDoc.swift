@@ -89,7 +89,9 @@ public func syscallsMarkdown() -> String {
       runs; a host call they interrupt returns EINTR, or with SA_RESTART
       (for calls the kernel restarts) the SVC runs again after the handler.
       ppoll, pselect6 and epoll_pwait install their mask for the wait. Stop
-      signals are treated as ignored. signalfd is not implemented (-ENOSYS). A default-fatal signal ends the run with
+      signals are treated as ignored. signalfd is the host's: the signals
+      of its masks stay blocked on the host while the guest blocks them (on
+      the thread that set its mask), so they wait in the host kernel. A default-fatal signal ends the run with
       `.signaled(sig)`; the caller then uses `dieBySignal`.
     - prlimit64 reads limits from the host; new limits for RLIMIT_DATA,
       RLIMIT_STACK and RLIMIT_AS are accepted but not applied to the emulator.

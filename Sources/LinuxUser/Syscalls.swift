@@ -73,6 +73,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(71, "sendfile", nil) { $0.sysSendfile($1) },
     SyscallRow(72, "pselect6", nil, note: "the signal mask is installed for the duration of the wait, atomically, as the kernel does") { $0.sysPselect6($1) },
     SyscallRow(73, "ppoll", nil, note: "fds and timeout passed through; the signal mask is installed for the duration of the wait, atomically, as the kernel does") { $0.sysPpoll($1) },
+    SyscallRow(74, "signalfd4", nil, note: "a host signalfd; its signals stay blocked on the host while the guest blocks them, so the host sees them pending") { $0.sysSignalfd4($1) },
     SyscallRow(78, "readlinkat", [.atfd, .str, .ptr, .uint], note: "/proc/self/exe is the guest program") { $0.sysReadlinkat($1) },
     SyscallRow(79, "newfstatat", [.atfd, .str, .ptr, .atFlags], note: "struct stat written field by field (asm-generic layout)") { $0.sysNewfstatat($1) },
     SyscallRow(80, "fstat", [.int, .ptr]) { $0.sysFstat($1) },

@@ -1,7 +1,7 @@
 /* I/O readiness: pipes with poll, ppoll and pselect6 (with a signal mask
  * that the call installs atomically: a blocked signal interrupts the wait),
  * epoll (the 16-byte arm64 struct epoll_event, data kept intact) and
- * epoll_pwait with a mask, eventfd, timerfd in epoll. */
+ * epoll_pwait with a mask, eventfd, timerfd in epoll, signalfd. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
+#include <sys/signalfd.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -143,6 +144,45 @@ int main(void)
     uint64_t exp;
     printf("timerfd read: %zd expirations %llu\n", read(tfd, &exp, 8), (unsigned long long)exp);
 
+    /* signalfd: a blocked signal read as a struct signalfd_siginfo. */
+    sigset_t sfmask;
+    sigemptyset(&sfmask);
+    sigaddset(&sfmask, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &sfmask, NULL);
+    int sfd = signalfd(-1, &sfmask, SFD_NONBLOCK);
+    if (sfd < 0) {
+        printf("signalfd: %s\n", strerror(errno));
+    } else {
+        struct signalfd_siginfo si;
+        printf("signalfd nothing pending: %zd %s\n", read(sfd, &si, sizeof si), errno == EAGAIN ? "EAGAIN" : "?");
+        kill(getpid(), SIGUSR2);
+        sigpending(&pend);
+        printf("pending before the read: %d\n", sigismember(&pend, SIGUSR2));
+        ev.events = EPOLLIN;
+        ev.data.u64 = 9;
+        epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+        r = epoll_wait(ep, out, 4, 1000);
+        printf("signalfd in epoll: %d data %llu\n", r, (unsigned long long)out[0].data.u64);
+        ssize_t n = read(sfd, &si, sizeof si);
+        printf("signalfd read: %zd signo %u code SI_USER %d pid is self %d\n", n, si.ssi_signo,
+               si.ssi_code == SI_USER, si.ssi_pid == (uint32_t)getpid());
+        sigpending(&pend);
+        printf("consumed: still pending %d\n", sigismember(&pend, SIGUSR2));
+        raise(SIGUSR2);
+        struct pollfd spf = {sfd, POLLIN, 0};
+        printf("poll on signalfd after raise: %d\n", poll(&spf, 1, 1000));
+        n = read(sfd, &si, sizeof si);
+        printf("signalfd read after raise: %zd signo %u\n", n, si.ssi_signo);
+        /* Unblocking a signal the signalfd did not take runs its handler. */
+        struct sigaction usa = {0};
+        usa.sa_handler = on_usr1;
+        sigaction(SIGUSR2, &usa, NULL);
+        int hits = usr1_hits;
+        kill(getpid(), SIGUSR2);
+        sigprocmask(SIG_UNBLOCK, &sfmask, NULL);
+        printf("handler after unblocking: %d\n", usr1_hits - hits);
+        close(sfd);
+    }
     printf("done\n");
     return 0;
 }
