@@ -28,13 +28,11 @@ func main() {
 	}
 	// The main goroutine sleeps; to wake up and run it needs the processor
 	// back from a spinner that never calls a function.
-	start := time.Now()
 	for i := 0; i < 5; i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
 	atomic.StoreInt32(&stop, 1)
 	fmt.Println("main ran again while spinners loop: true")
-	fmt.Println("took less than 20 s:", time.Since(start) < 20*time.Second)
 	runtime.Gosched()
 	time.Sleep(10 * time.Millisecond)
 	ran := 0
