@@ -59,6 +59,15 @@ public final class Executor {
     /// Which core runs the ops.
     public var core: Core
 
+    /// Debug-log hooks (-d), nil when off: each costs one check per block
+    /// translation or per return to the dispatcher, never per instruction.
+    /// `onTranslate` gets a new block's guest pc and instruction count
+    /// (-d in_asm). `onBlock` runs before every block with the pc and the
+    /// block's host address; while it is set blocks are not chained, so
+    /// every block passes through the dispatcher (-d exec, cpu).
+    public var onTranslate: ((UInt64, Int) -> Void)?
+    public var onBlock: ((UInt64, UnsafeRawPointer) -> Void)?
+
     /// Attention bits in `Slot.attention`.
     public static let attentionFlush: UInt64 = 1
     public static let attentionStop: UInt64 = 2
@@ -153,8 +162,13 @@ public final class Executor {
                 }
                 translated &+= 1
                 if gen != cache.generation { linkOwner = nil }
+                if let log = onTranslate { log(pc, Int(cache.ops[cache.used - 1].idx) + 1) }
             } else {
                 hits &+= 1
+            }
+            if let log = onBlock {
+                linkOwner = nil
+                log(pc, UnsafeRawPointer(cache.ops + Int(index)))
             }
             if let owner = linkOwner {
                 switch linkWhich {

@@ -27,6 +27,9 @@ public struct EmulatorConfig: Sendable {
     /// of `programPath` and closed; `programPath` still names it.
     public var programFD: Int32?
 
+    /// qemu's -d log items to write (to `Strace.fd`, stderr or the -D file).
+    public var logItems: LogItems = []
+
     /// Where a dynamically linked program's interpreter is looked for when
     /// no sysroot is given: Debian's cross libc (libc6-arm64-cross).
     public var defaultSysroot: String?
@@ -137,7 +140,30 @@ public final class Emulator {
         options.unameRelease = config.unameRelease
         // A stream apart from the AT_RANDOM bytes drawn from the same seed.
         options.randomState = config.randomSeed.map { $0 ^ 0x6765_7472_616e_646f }
+        options.logUnimp = config.logItems.contains(.unimp)
+        options.logGuestErrors = config.logItems.contains(.guestErrors)
         process = LinuxProcess(mem: mem, cpu: cpu, executor: executor, brkStart: program.brkStart, options: options)
+        installLog(config.logItems, info: options.procInfo)
+    }
+
+    /// Hooks the -d items into the main thread's executor; with none
+    /// there is nothing to check while running.
+    func installLog(_ items: LogItems, info: ProcInfo) {
+        let mem = self.mem, cpu = self.cpu
+        if items.contains(.page) {
+            DebugLog.emit(DebugLog.pageLayout(mem: mem, program: program, stack: stack, info: info))
+        }
+        if items.contains(.inAsm) {
+            executor.onTranslate = { pc, count in DebugLog.emit(DebugLog.inAsm(pc: pc, count: count, mem: mem)) }
+        }
+        let exec = items.contains(.exec), regs = items.contains(.cpu)
+        if exec || regs {
+            executor.onBlock = { pc, host in
+                var s = exec ? DebugLog.execLine(pc: pc, host: host) : ""
+                if regs { s += DebugLog.cpuState(cpu, pc: pc) }
+                DebugLog.emit(s)
+            }
+        }
     }
 
     /// What /proc/self/{stat,cmdline,environ,auxv} show: the argument and
