@@ -147,23 +147,29 @@ public final class Emulator {
         options.logUnimp = config.logItems.contains(.unimp)
         options.logGuestErrors = config.logItems.contains(.guestErrors)
         process = LinuxProcess(mem: mem, cpu: cpu, executor: executor, brkStart: program.brkStart, options: options)
-        installLog(config.logItems, info: options.procInfo)
+        var symbols = GuestSymbols()
+        if !config.logItems.intersection([.inAsm, .exec]).isEmpty {
+            symbols = GuestSymbols(elf: image.bytes, bias: program.programEntry &- image.entry)
+        }
+        installLog(config.logItems, info: options.procInfo, symbols: symbols)
     }
 
     /// Hooks the -d items into the main thread's executor; with none
     /// there is nothing to check while running.
-    func installLog(_ items: LogItems, info: ProcInfo) {
+    func installLog(_ items: LogItems, info: ProcInfo, symbols: GuestSymbols) {
         let mem = self.mem, cpu = self.cpu
         if items.contains(.page) {
             DebugLog.emit(DebugLog.pageLayout(mem: mem, program: program, stack: stack, info: info))
         }
         if items.contains(.inAsm) {
-            executor.onTranslate = { pc, count in DebugLog.emit(DebugLog.inAsm(pc: pc, count: count, mem: mem)) }
+            executor.onTranslate = { pc, count in
+                DebugLog.emit(DebugLog.inAsm(pc: pc, count: count, mem: mem, symbol: symbols.name(at: pc)))
+            }
         }
         let exec = items.contains(.exec), regs = items.contains(.cpu)
         if exec || regs {
             executor.onBlock = { pc, host in
-                var s = exec ? DebugLog.execLine(pc: pc, host: host) : ""
+                var s = exec ? DebugLog.execLine(pc: pc, host: host, symbol: symbols.name(at: pc)) : ""
                 if regs { s += DebugLog.cpuState(cpu, pc: pc) }
                 DebugLog.emit(s)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import XCTest
+import GuestMemory
 import LinuxUser
 @testable import SwiftQemuLite
 
@@ -49,6 +50,42 @@ final class DebugLogTests: XCTestCase, ToolRunning {
         XCTAssertEqual(s.emulatorConfig.logItems, s.logItems)
         guard case .run(let plain) = try CommandLineOptions.parse(["p"], environment: []) else { return XCTFail() }
         XCTAssertEqual(plain.logItems, [])
+    }
+
+    /// A minimal ELF with a symbol table: `_start` (function, 8 bytes at
+    /// 0x400078), `table` (an object), `helper` (function at 0x400090).
+    func testSymbols() {
+        var elf = [UInt8](repeating: 0, count: 64 + 3 * 64)
+        func put(_ v: UInt64, _ at: Int, _ n: Int) { for i in 0..<n { elf[at + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(i))) } }
+        let strtab = Array("\0_start\0table\0helper\0".utf8)
+        let symOff = elf.count, strOff = symOff + 4 * 24
+        put(64, 0x28, 8); put(64, 0x3A, 2); put(3, 0x3C, 2)
+        put(2, 64 + 64 + 4, 4); put(UInt64(symOff), 64 + 64 + 24, 8); put(4 * 24, 64 + 64 + 32, 8); put(2, 64 + 64 + 40, 4)
+        put(3, 64 + 128 + 4, 4); put(UInt64(strOff), 64 + 128 + 24, 8); put(UInt64(strtab.count), 64 + 128 + 32, 8)
+        var syms = [UInt8](repeating: 0, count: 4 * 24)
+        func sym(_ i: Int, name: UInt64, info: UInt8, value: UInt64, size: UInt64) {
+            for b in 0..<4 { syms[i * 24 + b] = UInt8(truncatingIfNeeded: name >> (8 * UInt64(b))) }
+            syms[i * 24 + 4] = info
+            syms[i * 24 + 6] = 1
+            for b in 0..<8 {
+                syms[i * 24 + 8 + b] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(b)))
+                syms[i * 24 + 16 + b] = UInt8(truncatingIfNeeded: size >> (8 * UInt64(b)))
+            }
+        }
+        sym(1, name: 1, info: 0x12, value: 0x400078, size: 8)
+        sym(2, name: 8, info: 0x11, value: 0x400080, size: 16)
+        sym(3, name: 14, info: 0x02, value: 0x400090, size: 4)
+        elf += syms + strtab
+        let symbols = GuestSymbols(elf: elf, bias: 0)
+        XCTAssertEqual(symbols.name(at: 0x400078), "_start")
+        XCTAssertEqual(symbols.name(at: 0x40007c), "_start")
+        XCTAssertEqual(symbols.name(at: 0x400080), "")
+        XCTAssertEqual(symbols.name(at: 0x400090), "helper")
+        XCTAssertEqual(symbols.name(at: 0x400094), "")
+        XCTAssertEqual(GuestSymbols(elf: elf, bias: 0x10000).name(at: 0x410090), "helper")
+        XCTAssertEqual(GuestSymbols(elf: Array(elf.prefix(100)), bias: 0).name(at: 0x400078), "")
+        XCTAssertEqual(DebugLog.inAsm(pc: 0, count: 0, mem: try! AddressSpace(size: 1 << 32), symbol: "_start"),
+                       "----------------\nIN: _start\n\n")
     }
 
     func testInAsm() throws {
