@@ -194,7 +194,6 @@ extension Disassembler {
             }
             if name == "frecpx" { return nil }
             if name == "urecpe" || name == "ursqrte" { guard sz == 0 else { return nil } }
-            if name.hasPrefix("frint3") || name.hasPrefix("frint6") { guard true else { return nil } }
             guard !(sz == 1 && q == 0) else { return nil }
             let t = dArr(2 + sz, q)
             return Disassembly(name, dVT(rd, t) + ", " + dVT(rn, t) + zero)

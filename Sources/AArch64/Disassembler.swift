@@ -98,8 +98,7 @@ func dArr(_ size: Int, _ q: Int) -> String {
     case 0: return q == 1 ? "16b" : "8b"
     case 1: return q == 1 ? "8h" : "4h"
     case 2: return q == 1 ? "4s" : "2s"
-    case 3: return q == 1 ? "2d" : "1d"
-    default: return q == 1 ? "1q" : "1q"
+    default: return q == 1 ? "2d" : "1d"
     }
 }
 
@@ -111,11 +110,11 @@ func dArr(_ size: Int, _ q: Int) -> String {
 /// An FP immediate of the 8-bit VFPExpandImm form, in objdump's `%.18e`.
 func dFPImm8(_ imm8: Int) -> String {
     let sign = imm8 >> 7 != 0
-    let exp = ((imm8 >> 4) & 7) ^ 4   // -3...4 after the bias below
     let frac = imm8 & 15
-    // value = (16 + frac) / 16 * 2^(exp - 3 + ...) ; VFPExpandImm gives
-    // 2^(e) with e = NOT(b6):b5:b4 - 3 ... expressed exactly as num / 2^k.
-    let e = exp - 3                      // -3 ... 4
+    // VFPExpandImm: (16 + frac) / 16 * 2^e, where bits 6:4 give e from -3
+    // (100) to 0 (111) and from 1 (000) to 4 (011). The value is kept
+    // exact as num / den and printed digit by digit.
+    let e = (((imm8 >> 4) & 7) ^ 4) - 3
     var num = UInt64(16 + frac)
     var den: UInt64 = 16
     if e >= 0 { num <<= UInt64(e) } else { den <<= UInt64(-e) }

@@ -122,6 +122,7 @@ public final class Executor {
         let s = state
         let cache = self.cache
         let threaded = core == .threaded
+        let onTranslate = self.onTranslate, onBlock = self.onBlock
         var pc = r[Slot.pc]
         // The op whose link should point at the block we enter next.
         var linkOwner: UnsafeMutablePointer<Op>? = nil
