@@ -162,7 +162,7 @@ extension Disassembler {
     }
 
     /// Names of the SYS operations objdump shows as DC and IC (the cache
-    /// maintenance an EL0 program can issue).
+    /// maintenance and tag operations an EL0 program can issue).
     static func dSysOperation(op1: Int, crn: Int, crm: Int, op2: Int) -> (String, String)? {
         guard crn == 7 else { return nil }
         switch (op1, crm, op2) {
@@ -173,6 +173,21 @@ extension Disassembler {
         case (3, 13, 1): return ("dc", "cvadp")
         case (3, 14, 1): return ("dc", "civac")
         case (3, 5, 1): return ("ic", "ivau")
+        // Prediction restriction by context (FEAT_SPECRES).
+        case (3, 3, 4): return ("cfp", "rctx")
+        case (3, 3, 5): return ("dvp", "rctx")
+        case (3, 3, 7): return ("cpp", "rctx")
+        // The MTE forms an EL0 program may issue.
+        case (3, 4, 3): return ("dc", "gva")
+        case (3, 4, 4): return ("dc", "gzva")
+        case (3, 10, 3): return ("dc", "cgvac")
+        case (3, 10, 5): return ("dc", "cgdvac")
+        case (3, 12, 3): return ("dc", "cgvap")
+        case (3, 12, 5): return ("dc", "cgdvap")
+        case (3, 13, 3): return ("dc", "cgvadp")
+        case (3, 13, 5): return ("dc", "cgdvadp")
+        case (3, 14, 3): return ("dc", "cigvac")
+        case (3, 14, 5): return ("dc", "cigdvac")
         default: return nil
         }
     }

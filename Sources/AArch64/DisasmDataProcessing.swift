@@ -61,22 +61,27 @@ extension Disassembler {
                                               dataSize: sf == 1 ? 64 : 32) else { return nil }
         let opc = bits(insn, 30, 29)
         if opc == 3 && rd == 31 { return Disassembly("tst", dR(sf, rn) + ", " + dHex(wmask)) }
-        if opc == 1 && rn == 31 && !moveWidePreferred(sf: sf, n: n, imms: imms, immr: immr) {
+        if opc == 1 && rn == 31 && !moveWidePreferred(wmask, sf: sf) {
             return Disassembly("mov", dR(sf, rd, sp: true) + ", " + dHex(wmask))
         }
         let name = ["and", "orr", "eor", "ands"][opc]
         return Disassembly(name, dR(sf, rd, sp: opc != 3) + ", " + dR(sf, rn) + ", " + dHex(wmask))
     }
 
-    /// MoveWidePreferred from the Arm ARM: whether MOVZ/MOVN can make the
-    /// same bitmask immediate, in which case ORR is not shown as MOV.
-    static func moveWidePreferred(sf: Int, n: Int, imms: Int, immr: Int) -> Bool {
-        let width = sf == 1 ? 64 : 32
-        if sf == 1 && n != 1 { return false }
-        if sf == 0 && !(n == 0 && imms & 0x20 == 0) { return false }
-        if imms < 16 { return (-immr % 16 + 16) % 16 <= 15 - imms }
-        if imms >= width - 15 { return immr % 16 <= imms - (width - 15) }
-        return false
+    /// Whether MOVZ or MOVN can make the bitmask immediate `v`, in which
+    /// case ORR is not shown as MOV. objdump tests the value itself (a
+    /// 16-bit chunk, or the inverse a 16-bit chunk); the Arm ARM's
+    /// MoveWidePreferred tests the encoding and disagrees for values like
+    /// 0x8001ffff, where objdump is followed.
+    static func moveWidePreferred(_ v: UInt64, sf: Int) -> Bool {
+        let mask: UInt64 = sf == 1 ? ~0 : 0xFFFF_FFFF
+        func chunk(_ x: UInt64) -> Bool {
+            for shift in stride(from: 0, to: sf == 1 ? 64 : 32, by: 16) where x & ~(0xFFFF << UInt64(shift)) == 0 {
+                return true
+            }
+            return false
+        }
+        return chunk(v & mask) || chunk(~v & mask)
     }
 
     static func disMoveWide(_ insn: UInt32, sf: Int, rd: Int) -> Disassembly? {

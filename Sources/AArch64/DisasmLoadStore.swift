@@ -6,6 +6,7 @@ extension Disassembler {
         if insn & 0xBF00_0000 == 0x0D00_0000 { return disSIMDLoadStoreSingle(insn) }
         if insn & 0x3F00_0000 == 0x0800_0000 { return disExclusive(insn) }
         if insn & 0x3F20_0C00 == 0x1900_0000 { return disRCpcUnscaled(insn) }
+        if insn & 0xFF20_0000 == 0xD920_0000 { return disMemoryTags(insn) }
         if insn & 0x3B00_0000 == 0x1800_0000 { return disLiteral(insn, pc: pc) }
         if insn & 0x3A00_0000 == 0x2800_0000 { return disPair(insn) }
         if insn & 0x3B00_0000 == 0x3900_0000 { return disLoadStoreRegister(insn, mode: 4) }
@@ -94,6 +95,26 @@ extension Disassembler {
         default:
             guard size < 2 else { return nil }
             return Disassembly("ldapurs" + suffix, dW(rt) + ", " + mem)
+        }
+    }
+
+    /// The MTE tag loads and stores (STG, STZG, ST2G, STZ2G, LDG, and the
+    /// bulk STGM, STZGM, LDGM).
+    static func disMemoryTags(_ insn: UInt32) -> Disassembly? {
+        let opc = bits(insn, 23, 22), imm9 = bits(insn, 20, 12), op2 = bits(insn, 11, 10)
+        let rn = bits(insn, 9, 5), rt = bits(insn, 4, 0)
+        let off = signExtend(imm9, 9) << 4
+        if op2 == 0 {
+            if opc == 1 { return Disassembly("ldg", dX(rt) + ", " + dMem(rn, off)) }
+            guard imm9 == 0 else { return nil }
+            return Disassembly(["stzgm", "", "stgm", "ldgm"][opc], dX(rt) + ", [" + dX(rn, sp: true) + "]")
+        }
+        let name = ["stg", "stzg", "st2g", "stz2g"][opc]
+        let t = dX(rt, sp: true), n = dX(rn, sp: true)
+        switch op2 {
+        case 1: return Disassembly(name, t + ", [" + n + "], " + dDec(off))
+        case 3: return Disassembly(name, t + ", [" + n + ", " + dDec(off) + "]!")
+        default: return Disassembly(name, t + ", " + dMem(rn, off))
         }
     }
 

@@ -117,6 +117,9 @@ CLASSES = [
     ("fp.2source", 0x5F200C00, 0x1E200800),
     ("fp.csel", 0x5F200C00, 0x1E200C00),
     ("fp.3source", 0x5F000000, 0x1F000000),
+    # Later additions stay at the end so the classes above keep their words.
+    ("ldst.tags", 0xFF200000, 0xD9200000),
+    ("system.dc_el0", 0xFFFFF000, 0xD50B7000),
 ]
 
 
