@@ -62,11 +62,12 @@ public final class Executor {
     /// Debug-log hooks (-d), nil when off: each costs one check per block
     /// translation or per return to the dispatcher, never per instruction.
     /// `onTranslate` gets a new block's guest pc and instruction count
-    /// (-d in_asm). `onBlock` runs before every block with the pc and the
-    /// block's host address; while it is set blocks are not chained, so
-    /// every block passes through the dispatcher (-d exec, cpu).
+    /// (-d in_asm). `onBlock` runs before every block with this executor's
+    /// CPU, the pc and the block's host address; while it is set blocks are
+    /// not chained, so every block passes through the dispatcher (-d exec,
+    /// cpu). A thread's executor takes its creator's hooks.
     public var onTranslate: ((UInt64, Int) -> Void)?
-    public var onBlock: ((UInt64, UnsafeRawPointer) -> Void)?
+    public var onBlock: ((CPU, UInt64, UnsafeRawPointer) -> Void)?
 
     /// Attention bits in `Slot.attention`.
     public static let attentionFlush: UInt64 = 1
@@ -169,7 +170,7 @@ public final class Executor {
             }
             if let log = onBlock {
                 linkOwner = nil
-                log(pc, UnsafeRawPointer(cache.ops + Int(index)))
+                log(cpu, pc, UnsafeRawPointer(cache.ops + Int(index)))
             }
             if let owner = linkOwner {
                 switch linkWhich {

@@ -154,10 +154,11 @@ public final class Emulator {
         installLog(config.logItems, info: options.procInfo, symbols: symbols)
     }
 
-    /// Hooks the -d items into the main thread's executor; with none
-    /// there is nothing to check while running.
+    /// Hooks the -d items into the main thread's executor (threads it
+    /// creates take the same hooks); with none there is nothing to check
+    /// while running.
     func installLog(_ items: LogItems, info: ProcInfo, symbols: GuestSymbols) {
-        let mem = self.mem, cpu = self.cpu
+        let mem = self.mem
         if items.contains(.page) {
             DebugLog.emit(DebugLog.pageLayout(mem: mem, program: program, stack: stack, info: info))
         }
@@ -168,7 +169,7 @@ public final class Emulator {
         }
         let exec = items.contains(.exec), regs = items.contains(.cpu)
         if exec || regs {
-            executor.onBlock = { pc, host in
+            executor.onBlock = { cpu, pc, host in
                 var s = exec ? DebugLog.execLine(pc: pc, host: host, symbol: symbols.name(at: pc)) : ""
                 if regs { s += DebugLog.cpuState(cpu, pc: pc) }
                 DebugLog.emit(s)
