@@ -109,10 +109,10 @@ final class DisassemblerObjdumpTests: XCTestCase {
     }
 
     /// The disassembler and the decoder agree on what exists: every word the
-    /// decoder executes is disassembled, and no word objdump rejects is
-    /// executed. The disassembler knows more than the executor runs (crypto,
-    /// FP16, MTE, PAC, ...); those words decode to `.undefined`, and the
-    /// count per class is printed.
+    /// decoder executes is disassembled, no word objdump rejects is
+    /// executed, and a disassembled word is executed except in the classes
+    /// of `partlyExecuted` (crypto, FP16, MTE, PAC...), whose counts are
+    /// printed.
     func testUnknownMatchesDecoderUndefined() throws {
         let samples = Self.samples
         try XCTSkipIf(samples.isEmpty, "fixture missing")
@@ -149,7 +149,12 @@ final class DisassemblerObjdumpTests: XCTestCase {
                 failuresPerClass[s.cls, default: 0] += 1
             }
             if executed && !known { failures.append("\(Disassembler.hex8(s.word)): decoded but not disassembled") }
-            if known && !executed { shownNotExecuted[s.cls, default: 0] += 1 }
+            if known && !executed {
+                shownNotExecuted[s.cls, default: 0] += 1
+                if Self.partlyExecuted[s.cls] == nil {
+                    failures.append("\(Disassembler.hex8(s.word)) (\(s.cls)): disassembled but not executed")
+                }
+            }
         }
         if !failuresPerClass.isEmpty { print("executed but rejected by objdump, per class: \(failuresPerClass.sorted { $0.key < $1.key })") }
         if !knownExecutorDeviations.isEmpty {
@@ -158,6 +163,45 @@ final class DisassemblerObjdumpTests: XCTestCase {
         print("disassembled but not executed, per class: \(shownNotExecuted.sorted { $0.key < $1.key })")
         XCTAssertEqual(failures.count, 0, failures.prefix(30).joined(separator: "\n"))
     }
+
+    /// Classes in which the disassembler knows instructions the executor
+    /// does not run, and which. In every other class the two agree
+    /// exactly: a word is disassembled if and only if it is executed.
+    static let partlyExecuted: [String: String] = [
+        "branch.cond": "BC.cond (FEAT_HBC)",
+        "branch.exception": "HVC, SMC, HLT, TCANCEL, DCPS1-3",
+        "branch.reg_pac": "BRAA, BLRAA, RETAA, ERETAA... (pointer authentication)",
+        "crypto.4reg": "EOR3, BCAX, SM3SS1", "crypto.aes": "AES", "crypto.sha2reg": "SHA1/SHA256",
+        "crypto.sha3reg": "SHA1/SHA256", "crypto.sha512_2": "SHA512SU0, SM4E", "crypto.sha512_3": "SHA512, RAX1, SM3, SM4EKEY",
+        "crypto.sm3tt": "SM3TT*", "crypto.xar": "XAR",
+        "dpimm.addsub_tags": "ADDG, SUBG (MTE); SMAX/UMAX/SMIN/UMIN immediate (FEAT_CSSC)",
+        "dpreg.1source": "ABS, CNT, CTZ on general registers (FEAT_CSSC)",
+        "dpreg.1source_pac": "PACIA, AUTIA, XPACI... (pointer authentication)",
+        "dpreg.2source": "SUBP, SUBPS, IRG, GMI (MTE), PACGA, SMAX/UMAX/SMIN/UMIN register (FEAT_CSSC)",
+        "dpreg.flags": "RMIF (FEAT_FlagM)", "dpreg.setf": "SETF8, SETF16 (FEAT_FlagM)",
+        "fp.1source": "half precision", "fp.2source": "half precision", "fp.3source": "half precision",
+        "fp.ccmp": "half precision", "fp.compare": "half precision", "fp.csel": "half precision",
+        "fp.fixed": "half precision", "fp.imm": "half precision", "fp.int": "half precision",
+        "ldst.atomic": "LD64B, ST64B, ST64BV, ST64BV0 (FEAT_LS64)",
+        "ldst.pac": "LDRAA, LDRAB (pointer authentication)",
+        "ldst.pair_offset": "STGP (MTE)", "ldst.pair_post": "STGP (MTE)", "ldst.pair_pre": "STGP (MTE)",
+        "ldst.rcpc_unscaled": "LDAPUR, STLUR (FEAT_LRCPC2)",
+        "ldst.tags": "STG, LDG, ST2G... (MTE)",
+        "simd.2misc": "FRINT32/64 (FEAT_FRINTTS), BFCVTN",
+        "simd.2misc_fp16": "half precision", "simd.3same_fp16": "half precision",
+        "simd.scalar_2misc_fp16": "half precision", "simd.scalar_3same_fp16": "half precision",
+        "simd.3same": "FMLAL, FMLSL (FEAT_FHM)",
+        "simd.3same_extra": "dot products, SQRDMLAH/SH (RDM), FCMLA/FCADD, BF16, I8MM",
+        "simd.scalar_3same_extra": "SQRDMLAH, SQRDMLSH (RDM)",
+        "simd.across": "half-precision FMAXV...", "simd.modimm": "half-precision FMOV",
+        "simd.indexed": "half precision, dot products, FMLAL, BF16, FCMLA, RDM",
+        "simd.scalar_indexed": "half precision, RDM", "simd.scalar_pairwise": "half precision",
+        "simd.scalar_shift": "half-precision conversions", "simd.shift": "half-precision conversions",
+        "system.barriers": "SB, SSBB, PSSBB, DSB nXS, TCOMMIT, reserved barrier options",
+        "system.dc_el0": "DC tag operations (MTE), CFP/DVP/CPP RCTX, DC/IC forms not implemented",
+        "system.pstate": "MSR to PSTATE fields, CFINV, XAFLAG, AXFLAG, SMSTART/SMSTOP",
+        "system.sys": "SYS operations other than DC ZVA, DC C*VA*, IC IVAU",
+    ]
 
     /// Encodings objdump rejects that the Arm ARM makes CONSTRAINED
     /// UNPREDICTABLE and qemu-aarch64 executes, as the executor does: LDAR*
