@@ -217,11 +217,23 @@ struct Words4 {
 // MARK: - Execution
 
 extension Decoder {
-    /// The crypto encoding groups, which get the `.simdCrypto` op: bit 31
-    /// set (SHA512, SHA3, SM3, SM4), AES, and the two- and three-register SHA.
-    @inline(__always) static func isCrypto(_ insn: UInt32) -> Bool {
-        insn >> 24 == 0xCE || insn & 0xFFFF_CC00 == 0x4E28_4800 || insn & 0xFFFF_CC00 == 0x5E28_0800
-            || insn & 0xFFE0_8C00 == 0x5E00_0000
+    /// The allocated encodings of the crypto groups, which get the
+    /// `.simdCrypto` op (reserved ones stay `.fpsimd`, which reports them).
+    static func isCrypto(_ insn: UInt32) -> Bool {
+        if insn >> 24 == 0xCE {
+            switch (insn >> 21) & 7 {
+            case 0, 1: return (insn >> 15) & 1 == 0                                    // EOR3, BCAX
+            case 2: return (insn >> 15) & 1 == 0 || (insn >> 14) & 3 == 2              // SM3SS1, SM3TT*
+            case 3: return insn & 0xF000 == 0x8000 || insn & 0xFC00 == 0xC000          // SHA512*, RAX1; SM3PARTW1
+                || insn & 0xFC00 == 0xC400 || insn & 0xFC00 == 0xC800                  // SM3PARTW2, SM4EKEY
+            case 4: return true                                                        // XAR
+            case 6: return insn & 0xFFFF_F800 == 0xCEC0_8000                           // SHA512SU0, SM4E
+            default: return false
+            }
+        }
+        return insn & 0xFFFF_CC00 == 0x4E28_4800                                       // AES
+            || insn & 0xFFFF_EC00 == 0x5E28_0800 || insn & 0xFFFF_FC00 == 0x5E28_2800  // SHA1H, SHA1SU1, SHA256SU0
+            || (insn & 0xFFE0_8C00 == 0x5E00_0000 && (insn >> 12) & 7 != 7)           // SHA1C..SHA256SU1
     }
 }
 
