@@ -247,7 +247,7 @@ extension Threaded {
         { p, r, s in Threaded.run(p, r, s, .stxr) },
         { p, r, s in Threaded.run(p, r, s, .ldaxp) },
         { p, r, s in Threaded.run(p, r, s, .stxp) },
-        { p, r, s in Threaded.run(p, r, s, .ldar) },
+        { p, r, s in Threaded.run(p, r, s, .barrier) },
         { p, r, s in Threaded.run(p, r, s, .stlr) },
         { p, r, s in Threaded.run(p, r, s, .clrex) },
         { p, r, s in Threaded.run(p, r, s, .atomic) },

@@ -72,7 +72,15 @@ public final class LinuxProcess {
 
     // Per-thread signal state.
     /// Blocked signals: bit (sig - 1), as in the kernel's sigset_t.
-    public internal(set) var blocked: UInt64 = 0
+    public internal(set) var blocked: UInt64 = 0 {
+        // The host thread blocks the same signals (see SysThreads.swift).
+        didSet { if blocked != oldValue && ownsHostThread { applyHostMask() } }
+    }
+    /// This thread's slot in the host signal handler's table.
+    var signalSlot = -1
+    /// True once this object runs on its own host thread (a new thread's
+    /// object is built on its parent's).
+    var ownsHostThread = false
     var pending: [PendingSignal] = []
     var altStack = GuestAltStack()
     /// The mask rt_sigsuspend replaced, restored once a signal is taken.
@@ -116,6 +124,9 @@ public final class LinuxProcess {
         self.isMainThread = true
         let base = options.programPath.split(separator: "/").last.map(String.init) ?? ""
         self.threadName = Array(base.utf8.prefix(15))
+        signalSlot = shared.mainSlot
+        ownsHostThread = true
+        setThreadSlotTid(signalSlot, Int32(truncatingIfNeeded: HostSyscall.call(HostNR.gettid)))
         inheritHostSignalState()
     }
 
@@ -146,24 +157,19 @@ public final class LinuxProcess {
     }
 
     /// The loop of one thread: executor exits are turned into syscalls and
-    /// signals until the thread or the process ends.
+    /// signals until the thread or the process ends. Threads run it in
+    /// parallel; nothing here takes a process-wide lock.
     func runLoop() -> Termination {
-        let lock = shared.guestLock
-        lock.acquire()
-        defer { lock.release() }
         while true {
             if let t = termination { return t }
             switch executor.run() {
             case .syscall:
-                // Other threads run guest code while this one is in a syscall.
-                lock.release()
                 handleSyscall()
-                lock.acquire()
             case .fault(let addr, _):
                 let code = mem.perms[Int(truncatingIfNeeded: min(addr, mem.size - 1) >> AddressSpace.pageShift)]
                     & PagePerm.mapped != 0 && addr < mem.size ? SegvCode.accerr : SegvCode.maperr
                 raiseSynchronous(Sig.SIGSEGV, code: code, addr: addr)
-            case .pcAlignment(let addr):
+            case .pcAlignment(let addr), .alignment(let addr):
                 raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr)
             case .undefined(let insn):
                 undefinedInsn = (insn, cpu.pc)
@@ -171,10 +177,7 @@ public final class LinuxProcess {
             case .breakpoint:
                 raiseSynchronous(Sig.SIGTRAP, code: 1 /* TRAP_BRKPT */, addr: cpu.pc)
             case .attention:
-                if lock.contended {
-                    lock.release()
-                    lock.acquire()
-                }
+                break
             }
             if let t = termination { return t }
             deliverPending()

@@ -77,8 +77,7 @@ private let hostSignalHandler: @convention(c) (Int32, UnsafeMutablePointer<sigin
         hostSignalInfo[2 * Int(sig)] = UInt64(UInt32(bitPattern: raw.load(fromByteOffset: 8, as: Int32.self)))
         hostSignalInfo[2 * Int(sig) + 1] = raw.load(fromByteOffset: 16, as: UInt64.self)
     }
-    hostPendingSignals.bitwiseOr(1 << UInt64(sig - 1), ordering: .relaxed)
-    requestAttentionEverywhere()
+    routeHostSignal(sig)
 }
 
 /// Signals that terminate with a core dump by default; qemu reports these.
@@ -335,9 +334,8 @@ extension LinuxProcess {
                 hostDispositions[Int(sig)] = .ignore
             }
         }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        sigprocmask(SIG_SETMASK, &empty, nil)
+        // The host mask mirrors the guest's (SysThreads.swift).
+        applyHostMask()
         syncHostSignals()
     }
 
@@ -352,7 +350,7 @@ extension LinuxProcess {
 
     /// Moves host signals caught for the guest into the pending queue.
     func drainHostSignals() {
-        let host = hostPendingSignals.exchange(0, ordering: .relaxed)
+        let host = hostPendingSignals.exchange(0, ordering: .relaxed) | takeThreadHostSignals(signalSlot)
         if host == 0 { return }
         for s in 1...Int32(Sig.count) where host & (1 << UInt64(s - 1)) != 0 {
             // The host's siginfo (si_code, si_pid, si_uid) has the same layout.

@@ -11,8 +11,10 @@ public struct SyscallRow {
     /// What docs/syscalls.md says about the implementation.
     public let note: String
     let handler: (LinuxProcess, SysArgs) -> Int
-    /// Runs under the process lock (mapping and disposition changes).
-    var serialized: Bool { [56, 134, 214, 215, 216, 222, 226, 233].contains(nr) }
+    /// Runs under the process lock (mapping and disposition changes). Not
+    /// openat: a blocking open (a FIFO) must not hold up other threads, and
+    /// the region list it may read for /proc has its own lock.
+    var serialized: Bool { [134, 214, 215, 216, 222, 226, 233].contains(nr) }
 
     init(_ nr: Int, _ name: String, _ args: [ArgFmt]?, _ ret: RetFmt = .dec, note: String = "",
          _ handler: @escaping (LinuxProcess, SysArgs) -> Int) {
