@@ -110,6 +110,8 @@ public final class LinuxProcess {
     /// True in the child of a fork: the clone result line is the parent's.
     var inForkedChild = false
     var clearChildTid: UInt64 = 0
+    /// set_robust_list's head (struct robust_list_head), 0 when none.
+    var robustList: UInt64 = 0
     var threadName: [UInt8] = []
 
     public init(mem: AddressSpace, cpu: CPU, executor: Executor, brkStart: UInt64, options: ProcessOptions) {

@@ -324,9 +324,11 @@ extension LinuxProcess {
         }
     }
 
-    /// A thread's exit: CLONE_CHILD_CLEARTID's word is zeroed and woken
-    /// (pthread_join waits on it); the last thread ends the process.
+    /// A thread's exit: robust futexes it still holds are released,
+    /// CLONE_CHILD_CLEARTID's word is zeroed and woken (pthread_join waits
+    /// on it); the last thread ends the process.
     func finishThread() {
+        exitRobustList()
         if clearChildTid != 0, let p = outBuf(clearChildTid, 4) {
             UnsafeMutableRawPointer(p).bindMemory(to: Atomic<UInt32>.self, capacity: 1).pointee.store(0, ordering: .sequentiallyConsistent)
             _ = HostSyscall.call(HostNR.futex, Int(bitPattern: p), 1 /* FUTEX_WAKE */, Int(Int32.max))
@@ -342,5 +344,64 @@ extension LinuxProcess {
     func applyHostMask() {
         var set = hostSigset(blocked)
         pthread_sigmask(SIG_SETMASK, &set, nil)
+    }
+}
+
+// MARK: - Robust futexes and membarrier
+
+extension LinuxProcess {
+    /// struct robust_list_head is {list.next, futex_offset, list_op_pending}: 24 bytes.
+    func sysSetRobustList(_ a: SysArgs) -> Int {
+        guard a[1] == 24 else { return -Errno.EINVAL }
+        robustList = a[0]
+        return 0
+    }
+
+    func sysGetRobustList(_ a: SysArgs) -> Int {
+        let who = a.i32(0)
+        guard who == 0 || who == tid else { return who > 0 ? -Errno.EPERM : -Errno.ESRCH }
+        guard mem.writeU64(a[1], robustList), mem.writeU64(a[2], 24) else { return -Errno.EFAULT }
+        return 0
+    }
+
+    /// What the kernel's exit_robust_list does for a dying thread: every
+    /// futex on the list (and the one being changed) that this thread owns
+    /// gets FUTEX_OWNER_DIED, and one waiter is woken.
+    func exitRobustList() {
+        let head = robustList
+        guard head != 0, let first = mem.readU64(head), let offset = mem.readU64(head + 8),
+              let pending = mem.readU64(head + 16) else { return }
+        var entry = first & ~1
+        var limit = 2048 // ROBUST_LIST_LIMIT: a corrupt or circular list ends here
+        while entry != head && entry != 0 && limit > 0 {
+            guard let next = mem.readU64(entry) else { break }
+            if entry != pending & ~1 { robustFutexDied(entry &+ offset) }
+            entry = next & ~1
+            limit -= 1
+        }
+        if pending & ~1 != 0 { robustFutexDied((pending & ~1) &+ offset) }
+        robustList = 0
+    }
+
+    private func robustFutexDied(_ addr: UInt64) {
+        guard addr & 3 == 0, let p = outBuf(addr, 4) else { return }
+        let word = p.bindMemory(to: Atomic<UInt32>.self, capacity: 1)
+        let waiters: UInt32 = 0x8000_0000, ownerDied: UInt32 = 0x4000_0000, tidMask: UInt32 = 0x3FFF_FFFF
+        var old = word.pointee.load(ordering: .sequentiallyConsistent)
+        while old & tidMask == UInt32(truncatingIfNeeded: tid) {
+            let (done, found) = word.pointee.compareExchange(expected: old, desired: (old & waiters) | ownerDied,
+                                                             ordering: .sequentiallyConsistent)
+            if done {
+                if old & waiters != 0 { _ = HostSyscall.call(HostNR.futex, Int(bitPattern: p), 1 /* FUTEX_WAKE */, 1) }
+                return
+            }
+            old = found
+        }
+    }
+
+    /// Guest threads are host threads, so the host's membarrier (x86_64
+    /// number 324) orders exactly the guest's memory accesses.
+    func sysMembarrier(_ a: SysArgs) -> Int {
+        HostSyscall.call(324, a.i32(0), a.i32(1), a.i32(2))
     }
 }

@@ -14,7 +14,7 @@ final class RecordedProgramTests: XCTestCase {
     static let areas: Set<String> = [
         "asmhello", "asmexit", "asmfaults", "hello", "printf", "string", "malloc", "fileio", "auxv",
         "setjmp", "libm", "int128", "unaligned", "exitcodes", "dlopen", "cxx", "procfs",
-        "multicall",
+        "multicall", "threads-atomics", "threads-fork", "threads-signals", "threads-futex", "threads-pthread",
     ]
 
     override func setUpWithError() throws {
@@ -39,6 +39,12 @@ final class RecordedProgramTests: XCTestCase {
     func testCxxWithLibstdcxx() throws { try check(program: "cxx") }
     func testProcViews() throws { try check(program: "procfs") }
     func testMultiCallProgram() throws { try check(program: "multicall") }
+    /// 32 threads x 100,000 increments, with exclusives and with LSE atomics.
+    func testThreadsAtomicsGiveExactTotals() throws { try check(program: "threads-atomics") }
+    func testThreadsForkFromSixteenThreads() throws { try check(program: "threads-fork") }
+    func testThreadsThousandSignalsToBusyThreads() throws { try check(program: "threads-signals") }
+    func testThreadsFutexOperations() throws { try check(program: "threads-futex") }
+    func testThreadsPosixThreads() throws { try check(program: "threads-pthread") }
 
     /// Guards against a program added to TestBinaries that no test runs, and
     /// against a fixture directory that lost its files.
