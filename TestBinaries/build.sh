@@ -67,6 +67,7 @@ build_asm() {
 # built twice so that both kinds of atomics are exercised:
 #   threads-atomics.glibc-llsc  -march=armv8-a -mno-outline-atomics: LDXR/STXR, LDXP/STXP
 #   threads-atomics.glibc-lse   -march=armv8.1-a: LDADD, SWP, CAS, CASP
+# and threads-alignment with -march=armv8.3-a for its inline assembly.
 # `./build.sh threads` rebuilds only these.
 build_threads() {
     for f in "$src"/threads/*.c; do
@@ -77,6 +78,9 @@ build_threads() {
         if [ "$name" = threads-atomics ]; then
             "$CC" "${common[@]}" -O2 -march=armv8-a -mno-outline-atomics -o "$bin/$name.glibc-llsc" "$f"
             "$CC" "${common[@]}" -O2 -march=armv8.1-a -o "$bin/$name.glibc-lse" "$f"
+        elif [ "$name" = threads-alignment ]; then
+            # LSE and LDAPR in inline assembly.
+            "$CC" "${common[@]}" -O2 -march=armv8.3-a -o "$bin/$name.glibc-O2" "$f"
         else
             "$CC" "${common[@]}" -O2 -o "$bin/$name.glibc-O2" "$f"
         fi

@@ -21,13 +21,13 @@ import Synchronization
 // - Every host read-modify-write is a full barrier on x86, stronger than
 //   any Arm ordering (acquire, release, or both), so one ordering serves all
 //   variants. Plain x86 loads are acquire and plain stores release, so
-//   LDAR/LDAPR are plain loads; STLR is a sequentially consistent store,
-//   so that a later LDAR cannot pass it (C11 seq_cst), and DMB/DSB with
+//   LDAR/LDAPR are plain loads; STLR is a store and an `mfence`, so that a
+//   later LDAR cannot pass it (C11 seq_cst), and DMB/DSB with
 //   store-to-load ordering are an `mfence`.
 //
-// Arm requires these accesses to be aligned to their size (pairs to twice
-// it); a misaligned one raises SIGBUS, as under qemu-aarch64, and host
-// atomics never see a misaligned address.
+// Arm requires exclusives, atomics, LDAR and STLR to be aligned to their
+// size (pairs to twice it); a misaligned one raises SIGBUS, as under
+// qemu-aarch64, and host atomics never see a misaligned address.
 
 @inline(__always) private func atomicPointer<T: AtomicRepresentable>(_ p: UnsafeMutableRawPointer, _: T.Type) -> UnsafeMutablePointer<Atomic<T>> {
     p.bindMemory(to: Atomic<T>.self, capacity: 1)
@@ -114,6 +114,13 @@ extension Sem {
         // Pairs cover 2n bytes and must be aligned to that.
         let isPair = code == .ldaxp || code == .stxp || code == .casp
         let span = isPair ? 2 * n : n
+        if (code == .stxr || code == .stxp) && r[Slot.exclAddr] != a {
+            // No open monitor for this address: fails without an access
+            // (as qemu), so neither alignment nor permission is checked.
+            r[Slot.exclAddr] = ~0
+            r[Int(p.pointee.ra)] = 1
+            return Flow.next
+        }
         if code != .dczva && a & (span &- 1) != 0 {
             r[Slot.pc] = s.pointee.blockPC &+ UInt64(p.pointee.idx) &* 4
             r[Slot.icount] &+= UInt64(p.pointee.idx)
@@ -211,17 +218,30 @@ extension Sem {
         return Flow.next
     }
 
-    /// STLR: a store that a later load of this thread cannot pass (a
-    /// sequentially consistent store; x86 reorders a plain store after a
-    /// later load). Returns 0, or the faulting address + 1.
+    /// LDAR (s1 = 1) and STLR (s1 = 0). Both must be aligned, as under
+    /// qemu. LDAR is a plain load (x86 loads are acquire); STLR is a store
+    /// that a later load of this thread cannot pass (x86 may move a plain
+    /// store after a later load), so it is followed by `mfence`.
     @inline(never)
-    static func storeRelease(_ r: UnsafeMutablePointer<UInt64>, _ m: MemView, _ p: UnsafeMutablePointer<Op>) -> UInt64 {
+    static func orderedAccess(_ r: UnsafeMutablePointer<UInt64>, _ s: UnsafeMutablePointer<ExecState>, _ p: UnsafeMutablePointer<Op>) -> Int {
+        let m = s.pointee.mem
         let sizeLog = p.pointee.s2
+        let n = UInt64(1) << UInt64(sizeLog)
         let a = r[Int(p.pointee.rn)]
-        guard m.writable(a, UInt64(1) << UInt64(sizeLog)) else { return a &+ 1 }
-        storeSized(m.host(a), r[Int(p.pointee.rd)], sizeLog)
-        atomicMemoryFence(ordering: .sequentiallyConsistent)
-        return 0
+        if a & (n &- 1) != 0 {
+            r[Slot.pc] = s.pointee.blockPC &+ UInt64(p.pointee.idx) &* 4
+            r[Slot.icount] &+= UInt64(p.pointee.idx)
+            return exit(s, .alignment(addr: a))
+        }
+        if p.pointee.s1 == 1 {
+            guard m.readable(a, n) else { return fault(r, s, p, a, false) }
+            r[Int(p.pointee.rd)] = loadSized(m.host(a), sizeLog)
+        } else {
+            guard m.writable(a, n) else { return fault(r, s, p, a, true) }
+            storeSized(m.host(a), r[Int(p.pointee.rd)], sizeLog)
+            atomicMemoryFence(ordering: .sequentiallyConsistent)
+        }
+        return Flow.next
     }
 
     /// DMB/DSB: orders earlier stores before later loads (`mfence`).

@@ -458,9 +458,9 @@ enum Sem {
             if flow != Flow.next { return flow }
         case .clrex:
             r[Slot.exclAddr] = ~0
-        case .stlr:
-            let a = Sem.storeRelease(r, s.pointee.mem, p)
-            if a != 0 { return Sem.fault(r, s, p, a &- 1, true) }
+        case .ordered:
+            let flow = Sem.orderedAccess(r, s, p)
+            if flow != Flow.next { return flow }
         case .barrier:
             // DMB/DSB: x86 keeps every order but store-then-load.
             Sem.fullBarrier()

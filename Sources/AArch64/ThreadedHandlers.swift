@@ -248,7 +248,7 @@ extension Threaded {
         { p, r, s in Threaded.run(p, r, s, .ldaxp) },
         { p, r, s in Threaded.run(p, r, s, .stxp) },
         { p, r, s in Threaded.run(p, r, s, .barrier) },
-        { p, r, s in Threaded.run(p, r, s, .stlr) },
+        { p, r, s in Threaded.run(p, r, s, .ordered) },
         { p, r, s in Threaded.run(p, r, s, .clrex) },
         { p, r, s in Threaded.run(p, r, s, .atomic) },
         { p, r, s in Threaded.run(p, r, s, .cas) },

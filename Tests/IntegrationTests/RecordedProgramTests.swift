@@ -15,6 +15,7 @@ final class RecordedProgramTests: XCTestCase {
         "asmhello", "asmexit", "asmfaults", "hello", "printf", "string", "malloc", "fileio", "auxv",
         "setjmp", "libm", "int128", "unaligned", "exitcodes", "dlopen", "cxx", "procfs",
         "multicall", "threads-atomics", "threads-fork", "threads-signals", "threads-futex", "threads-pthread",
+        "threads-alignment",
     ]
 
     override func setUpWithError() throws {
@@ -45,6 +46,8 @@ final class RecordedProgramTests: XCTestCase {
     func testThreadsThousandSignalsToBusyThreads() throws { try check(program: "threads-signals") }
     func testThreadsFutexOperations() throws { try check(program: "threads-futex") }
     func testThreadsPosixThreads() throws { try check(program: "threads-pthread") }
+    /// SIGBUS for misaligned exclusives, atomics, LDAR and STLR.
+    func testThreadsAtomicsAlignment() throws { try check(program: "threads-alignment") }
 
     /// Guards against a program added to TestBinaries that no test runs, and
     /// against a fixture directory that lost its files.

@@ -163,7 +163,10 @@ int main(void) {
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     for (int i = 0; i < 50; i++) {
         pthread_t d;
-        pthread_create(&d, &attr, detached, &done);
+        if (pthread_create(&d, &attr, detached, &done) != 0) {
+            printf("pthread_create of a detached thread failed\n");
+            return 1;
+        }
     }
     for (int i = 0; i < 50; i++) sem_wait(&done);
     printf("detached threads: 50 ran\n");
