@@ -124,7 +124,7 @@ extension Sem {
         if code != .dczva && a & (span &- 1) != 0 {
             r[Slot.pc] = s.pointee.blockPC &+ UInt64(p.pointee.idx) &* 4
             r[Slot.icount] &+= UInt64(p.pointee.idx)
-            return exit(s, .alignment(addr: a))
+            return exit(s, .alignment(addr: a, write: code != .ldxr && code != .ldaxp))
         }
         switch code {
         case .ldxr:
@@ -231,7 +231,7 @@ extension Sem {
         if a & (n &- 1) != 0 {
             r[Slot.pc] = s.pointee.blockPC &+ UInt64(p.pointee.idx) &* 4
             r[Slot.icount] &+= UInt64(p.pointee.idx)
-            return exit(s, .alignment(addr: a))
+            return exit(s, .alignment(addr: a, write: p.pointee.s1 == 0))
         }
         if p.pointee.s1 == 1 {
             guard m.readable(a, n) else { return fault(r, s, p, a, false) }

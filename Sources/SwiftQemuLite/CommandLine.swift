@@ -1,3 +1,4 @@
+import AArch64
 import Glibc
 
 /// The command line of swift-qemu-lite, compatible with qemu-aarch64's:
@@ -63,16 +64,23 @@ public enum CommandLineOptions {
         public var unameRelease: String?
         /// Print instructions, syscalls and guest MIPS at exit (--stats).
         public var stats = false
-        /// Where the -d log (the syscall trace) goes (-D); nil is stderr.
+        /// Where the -d log (the syscall trace and the -d items) goes (-D);
+        /// nil is stderr.
         public var logFile: String?
+        /// The -d items other than strace.
+        public var logItems: LogItems = []
         /// The program, already open (binfmt_misc's AT_EXECFD).
         public var programFD: Int32?
+        /// The CPU model's name (-cpu / QEMU_CPU), one of `CPUModel.all`.
+        public var cpuModel = CPUModel.max.name
 
         public var emulatorConfig: EmulatorConfig {
             var c = EmulatorConfig(programPath: programPath, argv: argv, environment: environment, sysroot: sysroot,
                                    strace: strace, stackSize: stackSize, randomSeed: randomSeed)
             c.unameRelease = unameRelease
             c.programFD = programFD
+            c.logItems = logItems
+            c.cpuModel = CPUModel.named(cpuModel) ?? .max
             return c
         }
     }
@@ -119,8 +127,10 @@ public enum CommandLineOptions {
         var randomSeed: UInt64?
         var reportInstructions = false
         var unameRelease: String?
+        var cpuModel = CPUModel.max.name
         var stats = false
         var logFile: String?
+        var logItems: LogItems = []
         var listLogItems = false
     }
 
@@ -134,12 +144,17 @@ public enum CommandLineOptions {
     /// qemu's -d items: those with a meaning here, and why the rest are not.
     static let logItems: [(name: String, supported: Bool, note: String)] = [
         ("strace", true, "log system calls (the same as -strace)"),
-        ("in_asm", false, "there is no disassembly log"),
-        ("exec", false, "there is no execution trace"),
-        ("cpu", false, "there is no CPU state log"),
-        ("unimp", false, "unimplemented features are not logged; an unknown syscall shows in -strace"),
-        ("guest_errors", false, "guest errors are not logged"),
-        ("page", false, "there is no page log; the guest can read /proc/self/maps"),
+        ("in_asm", true, "show target assembly code for each compiled TB"),
+        ("exec", true, "show trace before each executed TB (blocks are not chained while on)"),
+        ("cpu", true, "show CPU registers before entering a TB (blocks are not chained while on)"),
+        ("unimp", true, "log unimplemented functionality (unknown syscalls, undefined instructions)"),
+        ("guest_errors", true, "log when the guest OS does something invalid (faults, EFAULT from syscalls)"),
+        ("page", true, "dump pages at beginning of user mode emulation"),
+    ]
+
+    /// The `LogItems` member of a supported -d item other than strace.
+    static let logItemFlags: [String: LogItems] = [
+        "in_asm": .inAsm, "exec": .exec, "cpu": .cpu, "page": .page, "unimp": .unimp, "guest_errors": .guestErrors,
     ]
 
     static func applyLogItems(_ p: inout Partial, _ v: String) throws {
@@ -152,6 +167,7 @@ public enum CommandLineOptions {
                 throw ParseError.unsupported(option: "d " + item, reason: known.note)
             }
             if item == "strace" { p.strace = true }
+            if let flag = logItemFlags[item] { p.logItems.insert(flag) }
         }
     }
 
@@ -169,10 +185,12 @@ public enum CommandLineOptions {
         Option(name: "cpu", hasArg: true, env: "QEMU_CPU") { p, v in
             switch v {
             case "help": p.listCPUs = true
-            case "max": break
             default:
-                throw ParseError.badValue(option: "cpu", value: v,
-                                          reason: "the only CPU model is 'max' (the features this emulator implements)")
+                guard CPUModel.named(v) != nil else {
+                    throw ParseError.badValue(option: "cpu", value: v,
+                                              reason: "unknown CPU model (-cpu help lists them)")
+                }
+                p.cpuModel = v
             }
         },
         Option(name: "E", hasArg: true, env: "QEMU_SET_ENV") { p, v in
@@ -280,7 +298,7 @@ public enum CommandLineOptions {
                              sysroot: p.sysroot, strace: p.strace, stackSize: p.stackSize,
                              randomSeed: p.randomSeed, reportInstructions: p.reportInstructions,
                              unameRelease: p.unameRelease, stats: p.stats, logFile: p.logFile,
-                             programFD: launch.execFD))
+                             logItems: p.logItems, programFD: launch.execFD, cpuModel: p.cpuModel))
     }
 
     /// The host environment with -E (set) and -U (unset) applied in
@@ -386,7 +404,13 @@ public enum CommandLineOptions {
 
     public static var versionText: String { "\(toolName) version \(version)\n" }
 
-    public static var cpuList: String { "Available CPUs:\n  max\n" }
+    /// qemu's `-cpu help` layout, with what each model offers.
+    public static var cpuList: String {
+        "Available CPUs:\n" + CPUModel.all.map { m in
+            "  " + m.name + String(repeating: " ", count: max(1, 12 - m.name.count)) + m.summary
+                + " (" + m.features.cpuinfoNames.joined(separator: " ") + ")\n"
+        }.joined()
+    }
 
     public static var logItemList: String {
         "Log items (comma separated):\n"

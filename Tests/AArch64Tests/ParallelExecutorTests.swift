@@ -101,7 +101,7 @@ final class ParallelExecutorTests: XCTestCase {
         let cpu = CPU()
         cpu.pc = Self.code
         cpu.setX(1, Self.data + 4)
-        XCTAssertEqual(Executor(cpu: cpu, mem: mem).run(), .alignment(addr: Self.data + 4))
+        XCTAssertEqual(Executor(cpu: cpu, mem: mem).run(), .alignment(addr: Self.data + 4, write: true))
         XCTAssertEqual(cpu.pc, Self.code + 12)
     }
 
