@@ -91,7 +91,9 @@ extension LinuxProcess {
     func sysRtSigpending(_ a: SysArgs) -> Int {
         var set: UInt64 = 0
         for p in pending { set |= 1 << UInt64(p.sig - 1) }
-        set |= hostPendingHeld()
+        // Blocked signals wait in the host kernel (the host mask mirrors
+        // the guest's), signalfd-held ones included.
+        set |= hostPendingMirrored()
         return mem.writeU64(a[0], set & blocked) ? 0 : -Errno.EFAULT
     }
 

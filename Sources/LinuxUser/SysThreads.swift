@@ -244,6 +244,16 @@ private let mirroredSignals: UInt64 = {
     return m
 }()
 
+/// Mirrored signals pending in the host kernel for this thread or the
+/// process: the guest blocks them, so the host holds them back.
+func hostPendingMirrored() -> UInt64 {
+    var set = sigset_t()
+    sigpending(&set)
+    var bits: UInt64 = 0
+    for s in Int32(1)...31 where sigismember(&set, s) == 1 { bits |= 1 << UInt64(s - 1) }
+    return bits & mirroredSignals
+}
+
 /// A host sigset holding the mirrored signals of `mask` (guest bit layout).
 func hostSigset(_ mask: UInt64) -> sigset_t {
     var set = sigset_t()
