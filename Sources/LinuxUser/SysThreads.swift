@@ -244,6 +244,11 @@ private let mirroredSignals: UInt64 = {
     return m
 }()
 
+/// True when the host masks carry `sig` (see `mirroredSignals`).
+func isMirrored(_ sig: Int32) -> Bool {
+    sig >= 1 && sig <= 31 && mirroredSignals & (1 << UInt64(sig - 1)) != 0
+}
+
 /// Mirrored signals pending in the host kernel for this thread or the
 /// process: the guest blocks them, so the host holds them back.
 func hostPendingMirrored() -> UInt64 {

@@ -1,6 +1,8 @@
 /* 1,000 signals to a busy multithreaded guest, all handled:
    - pthread_kill (tgkill) sends SIGUSR1 to each of 4 busy threads in turn;
      each handler runs on the thread it was sent to;
+   - the main thread, which blocks SIGUSR1, sends it 100 times to its own
+     process with kill(); the busy threads take them;
    - a forked child sends SIGUSR2 with kill() to the whole process, where
      only one busy thread leaves it unblocked, so that thread takes all.
    Every signal is acknowledged before the next is sent (a semaphore, a
@@ -89,6 +91,17 @@ int main(void) {
         while (sem_wait(&ack) != 0) {}
     }
 
+    /* kill() to its own process from the main thread, which blocks
+       SIGUSR1: a worker must take each one. */
+    int tgkill_by[WORKERS], before = 0;
+    for (int i = 0; i < WORKERS; i++) before += tgkill_by[i] = by_thread[i];
+    for (int i = 0; i < 100; i++) {
+        kill(getpid(), SIGUSR1);
+        while (sem_wait(&ack) != 0) {}
+    }
+    int after = 0;
+    for (int i = 0; i < WORKERS; i++) after += by_thread[i];
+
     pid_t main_pid = getpid();
     pid_t child = fork();
     if (child == 0) {
@@ -104,10 +117,9 @@ int main(void) {
     __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
     for (int i = 0; i < WORKERS; i++) pthread_join(workers[i], 0);
 
-    int total = 0;
-    for (int i = 0; i < WORKERS; i++) total += by_thread[i];
     printf("tgkill: %d signals handled (per thread %d %d %d %d), %d on a wrong thread\n",
-           total, by_thread[0], by_thread[1], by_thread[2], by_thread[3], usr1_wrong_thread);
+           before, tgkill_by[0], tgkill_by[1], tgkill_by[2], tgkill_by[3], usr1_wrong_thread);
+    printf("kill to itself: %d handled by the workers\n", after - before);
     printf("kill: %d signals handled, %d on a thread that blocks them\n", usr2_total, usr2_wrong_thread);
     printf("sender exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     return 0;
