@@ -227,28 +227,26 @@ extension Decoder {
         }
         switch opc {
         case 0: return Op(.atomic, rd: wz(rt), rn: rn, rm: zr(rs), s1: 8, s2: size) // SWP
-        case 4 where rs == 31 && bit(insn, 23) == 1: // LDAPR
-            return Op(.ldst, rd: wz(rt), rn: rn, ra: Int(AddrMode.offset), s1: Int(LdStKind.load), s2: size)
+        case 4 where rs == 31 && bit(insn, 23) == 1: // LDAPR: aligned, as LDAR (Arm ARM; qemu 7.2 does not check)
+            return Op(.ordered, rd: wz(rt), rn: rn, s1: 1, s2: size)
         default: return Op(.undefined)
         }
     }
 
-    /// LDAPUR*, STLUR* (FEAT_LRCPC2): unscaled signed offset, RCpc ordering,
-    /// which a single-threaded-at-a-time executor gives any access.
+    /// LDAPUR*, STLUR* (FEAT_LRCPC2): unscaled signed offset; aligned and
+    /// ordered like LDAR and STLR (`.ordered`: s1 = 0 store, 1 load,
+    /// 2 load sign-extended to 64 bits, 3 to 32 bits).
     static func loadStoreRCpcUnscaled(_ insn: UInt32) -> Op {
         let size = bits(insn, 31, 30), opc = bits(insn, 23, 22)
         let rt = bits(insn, 4, 0), rn = spr(bits(insn, 9, 5))
         let imm = UInt64(bitPattern: signExtend(bits(insn, 20, 12), 9))
-        let kind: UInt8
         switch opc {
-        case 0: kind = LdStKind.store
-        case 1: kind = LdStKind.load
-        case 2 where size < 3: kind = LdStKind.loadSigned64
-        case 3 where size < 2: kind = LdStKind.loadSigned32
+        case 0: return Op(.ordered, rd: zr(rt), rn: rn, s1: 0, s2: size, imm: imm)
+        case 1: return Op(.ordered, rd: wz(rt), rn: rn, s1: 1, s2: size, imm: imm)
+        case 2 where size < 3: return Op(.ordered, rd: wz(rt), rn: rn, s1: 2, s2: size, imm: imm)
+        case 3 where size < 2: return Op(.ordered, rd: wz(rt), rn: rn, s1: 3, s2: size, imm: imm)
         default: return Op(.undefined)
         }
-        let rtSlot = kind == LdStKind.store ? zr(rt) : wz(rt)
-        return Op(.ldst, rd: rtSlot, rn: rn, ra: Int(AddrMode.offset), s1: Int(kind), s2: size, imm: imm)
     }
 
     /// Exclusives, load-acquire/store-release, CAS and CASP.

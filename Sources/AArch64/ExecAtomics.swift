@@ -222,20 +222,27 @@ extension Sem {
     /// qemu. LDAR is a plain load (x86 loads are acquire); STLR is a store
     /// that a later load of this thread cannot pass (x86 may move a plain
     /// store after a later load), so it is followed by `mfence`.
+    /// The RCpc forms share it: LDAPR, LDAPUR (at rn + imm) and the
+    /// sign-extending LDAPURS* (s1 = 2 to 64 bits, 3 to 32 bits), STLUR.
     @inline(never)
     static func orderedAccess(_ r: UnsafeMutablePointer<UInt64>, _ s: UnsafeMutablePointer<ExecState>, _ p: UnsafeMutablePointer<Op>) -> Int {
         let m = s.pointee.mem
         let sizeLog = p.pointee.s2
         let n = UInt64(1) << UInt64(sizeLog)
-        let a = r[Int(p.pointee.rn)]
+        let a = r[Int(p.pointee.rn)] &+ p.pointee.imm
         if a & (n &- 1) != 0 {
             r[Slot.pc] = s.pointee.blockPC &+ UInt64(p.pointee.idx) &* 4
             r[Slot.icount] &+= UInt64(p.pointee.idx)
             return exit(s, .alignment(addr: a, write: p.pointee.s1 == 0))
         }
-        if p.pointee.s1 == 1 {
+        if p.pointee.s1 != 0 {
             guard m.readable(a, n) else { return fault(r, s, p, a, false) }
-            r[Int(p.pointee.rd)] = loadSized(m.host(a), sizeLog)
+            let v = loadSized(m.host(a), sizeLog)
+            switch p.pointee.s1 {
+            case 1: r[Int(p.pointee.rd)] = v
+            case 2: r[Int(p.pointee.rd)] = UInt64(bitPattern: sext(v, 8 << Int(sizeLog)))
+            default: r[Int(p.pointee.rd)] = UInt64(bitPattern: sext(v, 8 << Int(sizeLog))) & 0xFFFF_FFFF
+            }
         } else {
             guard m.writable(a, n) else { return fault(r, s, p, a, true) }
             storeSized(m.host(a), r[Int(p.pointee.rd)], sizeLog)

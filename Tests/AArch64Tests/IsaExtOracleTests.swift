@@ -160,4 +160,42 @@ final class IsaExtOracleTests: XCTestCase {
         }
         XCTAssertEqual(ungated.sorted(), [])
     }
+
+    /// Misaligned RCpc accesses stop with an alignment fault (SIGBUS), as
+    /// under qemu-aarch64 -cpu max for LDAPUR/STLUR (the first four, run
+    /// there with x1 16-byte aligned); LDAPR follows the Arm ARM (an ordered
+    /// access without FEAT_LSE2 must be aligned), where qemu 7.2 performs the
+    /// load. An aligned byte access (LDAPURB) and a misaligned one that the
+    /// offset realigns (LDAPURSW at x1 + 2 - 2) run.
+    func testMisalignedOrderedAccessesFault() throws {
+        let cases: [(UInt32, UInt64, Bool?)] = [
+            (0xD940_1020, 0x10001, false),  // ldapur x0, [x1, #1]
+            (0x9940_2020, 0x10002, false),  // ldapur w0, [x1, #2]
+            (0xD900_4020, 0x10004, true),   // stlur x0, [x1, #4]
+            (0x5940_1020, 0x10001, false),  // ldapurh w0, [x1, #1]
+            (0xF8BF_C040, 0x10001, false),  // ldapr x0, [x2] (x2 = x1 + 1)
+            (0x1940_1020, 0, nil),          // ldapurb w0, [x1, #1]
+            (0x999F_E020, 0, nil),          // ldapursw x0, [x1, #-2] (x1 = base + 2)
+        ]
+        let mem = try AddressSpace(size: 1 << 32)
+        mem.mapFixed(0x10000, 0x1000, prot: PROT_READ | PROT_WRITE)
+        mem.mapFixed(Self.codeBase, 0x1000, prot: PROT_READ | PROT_EXEC)
+        for (i, c) in cases.enumerated() {
+            [c.0, 0xD400_0001].withUnsafeBytes { mem.poke(Self.codeBase + UInt64(i * 8), $0) }
+        }
+        let cpu = CPU()
+        let exec = Executor(cpu: cpu, mem: mem, core: .switchLoop)
+        for (i, c) in cases.enumerated() {
+            cpu.r[1] = c.0 == 0x999F_E020 ? 0x10002 : 0x10000
+            cpu.r[2] = 0x10001
+            cpu.pc = Self.codeBase + UInt64(i * 8)
+            let reason = exec.run()
+            if let write = c.2 {
+                XCTAssertEqual(reason, .alignment(addr: c.1, write: write), String(c.0, radix: 16))
+                XCTAssertEqual(cpu.pc, Self.codeBase + UInt64(i * 8))
+            } else {
+                XCTAssertEqual(reason, .syscall, String(c.0, radix: 16))
+            }
+        }
+    }
 }
