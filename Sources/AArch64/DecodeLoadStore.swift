@@ -227,8 +227,8 @@ extension Decoder {
         }
         switch opc {
         case 0: return Op(.atomic, rd: wz(rt), rn: rn, rm: zr(rs), s1: 8, s2: size) // SWP
-        case 4 where rs == 31 && bit(insn, 23) == 1: // LDAPR: aligned, as LDAR (Arm ARM; qemu 7.2 does not check)
-            return Op(.ordered, rd: wz(rt), rn: rn, s1: 1, s2: size)
+        case 4 where rs == 31 && bit(insn, 23) == 1: // LDAPR
+            return Op(.ldst, rd: wz(rt), rn: rn, ra: Int(AddrMode.offset), s1: Int(LdStKind.load), s2: size)
         default: return Op(.undefined)
         }
     }

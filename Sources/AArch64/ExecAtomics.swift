@@ -222,7 +222,7 @@ extension Sem {
     /// qemu. LDAR is a plain load (x86 loads are acquire); STLR is a store
     /// that a later load of this thread cannot pass (x86 may move a plain
     /// store after a later load), so it is followed by `mfence`.
-    /// The RCpc forms share it: LDAPR, LDAPUR (at rn + imm) and the
+    /// The LRCPC2 forms share it, as under qemu: LDAPUR (at rn + imm), the
     /// sign-extending LDAPURS* (s1 = 2 to 64 bits, 3 to 32 bits), STLUR.
     @inline(never)
     static func orderedAccess(_ r: UnsafeMutablePointer<UInt64>, _ s: UnsafeMutablePointer<ExecState>, _ p: UnsafeMutablePointer<Op>) -> Int {
