@@ -115,6 +115,13 @@ extension Decoder {
         if !v && bit(insn, 24) == 0 && bit(insn, 21) == 1 && bits(insn, 11, 10) == 0 {
             return atomicMemory(insn)
         }
+        if bit(insn, 24) == 0 && bit(insn, 21) == 0 {
+            // Unprivileged forms have no SIMD&FP variant, and PRFM has
+            // only the unscaled 9-bit form (PRFUM): no LDTR or indexed one.
+            let idx = bits(insn, 11, 10)
+            if idx == 0b10 && v { return Op(.undefined) }
+            if idx != 0 && !v && size == 3 && opc == 2 { return Op(.undefined) }
+        }
         // Data kind and access size.
         var sizeLog = size
         let kind: UInt8
@@ -131,7 +138,11 @@ extension Decoder {
             case 0: kind = LdStKind.store
             case 1: kind = LdStKind.load
             case 2:
-                if size == 3 { return Op(.nop) } // PRFM / PRFUM
+                if size == 3 {
+                    // PRFM / PRFUM; the register form needs a valid extend.
+                    if bit(insn, 24) == 0 && bit(insn, 21) == 1 && bits(insn, 15, 13) & 2 == 0 { return Op(.undefined) }
+                    return Op(.nop)
+                }
                 kind = LdStKind.loadSigned64
             default:
                 if size >= 2 { return Op(.undefined) }

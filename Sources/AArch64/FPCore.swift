@@ -13,6 +13,7 @@ enum FPBits {
     static let qc: UInt64 = 1 << 27
     static let fz: UInt64 = 1 << 24
     static let dn: UInt64 = 1 << 25
+    static let ahp: UInt64 = 1 << 26
 }
 
 /// Float and Double seen as Arm floating-point formats.
@@ -381,6 +382,9 @@ enum FPOp { case add, sub, mul, div }
 
 /// FixedToFP: `value` is the raw integer (sign-extended for signed).
 @inline(__always) func fpFromFixed<T: ArmFloat>(_ value: UInt64, fbits: Int, unsigned: Bool, _: T.Type, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
+    // FixedToFP gives +0 for 0 in every rounding mode (the host's unsigned
+    // conversion can produce -0 when rounding toward minus infinity).
+    if value == 0 { return T(0) }
     var res: T
     if fpcr & (3 << 22) == 0 {
         // Inexact when the integer has more significant bits than the format.
@@ -455,12 +459,19 @@ enum FPOp { case add, sub, mul, div }
 /// Rounds a double (single values are widened exactly) to IEEE half.
 @inline(__always) func fpToHalf(_ a: Double, _ fpcr: UInt64, _ fl: inout UInt64) -> UInt64 {
     let sign: UInt64 = fpIsNeg(a) ? 0x8000 : 0
+    // FPCR.AHP: the alternative format has no infinities or NaNs; they
+    // become zero and the largest magnitude, with Invalid Operation.
+    let ahp = fpcr & FPBits.ahp != 0
     if a.isNaN {
+        if ahp { fl |= FPBits.ioc; return sign }
         if a.isSignalingNaN { fl |= FPBits.ioc }
         if fpcr & FPBits.dn != 0 { return 0x7E00 }
         return sign | 0x7E00 | ((a.bitPattern >> 42) & 0x1FF)
     }
-    if a.isInfinite { return sign | 0x7C00 }
+    if a.isInfinite {
+        if ahp { fl |= FPBits.ioc; return sign | 0x7FFF }
+        return sign | 0x7C00
+    }
     if a == 0 { return sign }
     let mag = a.magnitude
     var e = Int(mag.exponent)
@@ -478,7 +489,11 @@ enum FPOp { case add, sub, mul, div }
     var q = fpRoundTo(scaled, mode)
     let inexact = q != scaled
     if !tiny && q >= 2048 { q = 1024; e += 1 }
-    if e > 15 {
+    if ahp && e > 16 {
+        fl |= FPBits.ioc
+        return sign | 0x7FFF
+    }
+    if !ahp && e > 15 {
         fl |= FPBits.ofc | FPBits.ixc
         let toInf = rm == 0 || (rm == 1 && sign == 0) || (rm == 2 && sign != 0)
         return sign | (toInf ? 0x7C00 : 0x7BFF)
@@ -489,10 +504,10 @@ enum FPOp { case add, sub, mul, div }
     return sign | (UInt64(e + 15) << 10) | (qi - 1024)
 }
 
-/// IEEE half to double (exact).
+/// IEEE half (or, with FPCR.AHP, alternative half) to double (exact).
 @inline(__always) func fpFromHalf(_ h: UInt64, _ fpcr: UInt64, _ fl: inout UInt64) -> Double {
     let sign = (h >> 15) & 1, exp = (h >> 10) & 0x1F, frac = h & 0x3FF
-    if exp == 0x1F {
+    if exp == 0x1F && fpcr & FPBits.ahp == 0 {
         if frac == 0 { return sign != 0 ? -.infinity : .infinity }
         if frac & 0x200 == 0 { fl |= FPBits.ioc }
         if fpcr & FPBits.dn != 0 { return fpDefaultNaN(Double.self) }
