@@ -62,6 +62,21 @@ let fpHostAllExcept: Int32 = FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERF
     }
 }
 
+/// The optimizer does not model the host FP environment: left alone it
+/// computes host arithmetic before `hostFPBegin` or after `hostFPEnd` (or
+/// reuses the same arithmetic done earlier in round-to-nearest), losing the
+/// rounding mode and the exception flags in optimized builds. Operands and
+/// results pass through memory handed to an opaque libc call (reading no
+/// exception, it only stores a zero flag word beside the value), which pins
+/// the arithmetic between the fenv calls.
+@inline(__always) func fpPin<T>(_ v: T) -> T {
+    var box = (fexcept_t(0), v)
+    withUnsafeMutablePointer(to: &box) { p in
+        _ = fegetexceptflag(UnsafeMutableRawPointer(p).assumingMemoryBound(to: fexcept_t.self), 0)
+    }
+    return box.1
+}
+
 @inline(__always) func hostFPEnd(_ fpcr: UInt64) -> UInt64 {
     let e = fetestexcept(fpHostAllExcept)
     if (fpcr >> 22) & 3 != 0 { fesetround(FE_TONEAREST) }
@@ -190,24 +205,28 @@ enum FPOp { case add, sub, mul, div }
         }
     }
     hostFPBegin(fpcr)
+    let (pa, pb) = fpPin((a, b))
     var res: T
     switch op {
-    case .add: res = a + b
-    case .sub: res = a - b
-    case .mul: res = a * b
-    case .div: res = a / b
+    case .add: res = pa + pb
+    case .sub: res = pa - pb
+    case .mul: res = pa * pb
+    case .div: res = pa / pb
     }
+    res = fpPin(res)
     var hf = hostFPEnd(fpcr)
     if res.magnitude == T.leastNormalMagnitude && hf & (FPBits.ixc | FPBits.ufc) == FPBits.ixc {
         // The host detects tininess after rounding, Arm before: the exact
         // value is tiny when rounding toward zero gives a subnormal.
         hostFPBegin(3 << 22)
+        let (za, zb) = fpPin((a, b))
         switch op {
-        case .add: res = a + b
-        case .sub: res = a - b
-        case .mul: res = a * b
-        case .div: res = a / b
+        case .add: res = za + zb
+        case .sub: res = za - zb
+        case .mul: res = za * zb
+        case .div: res = za / zb
         }
+        res = fpPin(res)
         _ = hostFPEnd(3 << 22)
         if res.magnitude < T.leastNormalMagnitude { hf |= FPBits.ufc }
         res = fpIsNeg(res) ? -T.leastNormalMagnitude : T.leastNormalMagnitude
@@ -247,12 +266,14 @@ enum FPOp { case add, sub, mul, div }
         }
     }
     hostFPBegin(fpcr)
-    let res = a.addingProduct(b, c)
+    let (pa, pb, pc) = fpPin((a, b, c))
+    let res = fpPin(pa.addingProduct(pb, pc))
     var hf = hostFPEnd(fpcr)
     if res.magnitude == T.leastNormalMagnitude && hf & (FPBits.ixc | FPBits.ufc) == FPBits.ixc {
         // Tininess before rounding, as in fpArith.
         hostFPBegin(3 << 22)
-        let rz = a.addingProduct(b, c)
+        let (za, zb, zc) = fpPin((a, b, c))
+        let rz = fpPin(za.addingProduct(zb, zc))
         _ = hostFPEnd(3 << 22)
         if rz.magnitude < T.leastNormalMagnitude { hf |= FPBits.ufc }
     }
@@ -268,7 +289,7 @@ enum FPOp { case add, sub, mul, div }
         return fpFinish(root, rem != 0 ? FPBits.ixc : 0, fpcr, &fl)
     }
     hostFPBegin(fpcr)
-    let res = a.squareRoot()
+    let res = fpPin(fpPin(a).squareRoot())
     let hf = hostFPEnd(fpcr)
     return fpFinish(res, hf, fpcr, &fl)
 }
@@ -324,17 +345,19 @@ enum FPOp { case add, sub, mul, div }
         return fpIsNeg(a) != fpIsNeg(b) ? -T.infinity : T.infinity
     }
     hostFPBegin(fpcr)
+    let (pa, pb) = fpPin((a, b))
     var res: T
     if rsqrt {
         // (3 + a*b) / 2 with one rounding: halve a first when that is exact.
-        if a.isNormal && a.exponent > T.leastNormalMagnitude.exponent {
-            res = T(1.5).addingProduct(a / 2, b)
+        if pa.isNormal && pa.exponent > T.leastNormalMagnitude.exponent {
+            res = T(1.5).addingProduct(pa / 2, pb)
         } else {
-            res = T(3.0).addingProduct(a, b) / 2
+            res = T(3.0).addingProduct(pa, pb) / 2
         }
     } else {
-        res = T(2.0).addingProduct(a, b)
+        res = T(2.0).addingProduct(pa, pb)
     }
+    res = fpPin(res)
     let hf = hostFPEnd(fpcr)
     return fpFinish(res, hf, fpcr, &fl)
 }
@@ -395,7 +418,13 @@ enum FPOp { case add, sub, mul, div }
         }
     } else {
         hostFPBegin(fpcr)
-        res = unsigned ? T(value) : T(Int64(bitPattern: value))
+        // Each conversion pins its own operand inside its branch: a select
+        // of both would run the unsigned one too, raising its Inexact.
+        if unsigned {
+            res = fpPin(T(fpPin(value)))
+        } else {
+            res = fpPin(T(Int64(bitPattern: fpPin(value))))
+        }
         fl |= hostFPEnd(fpcr)
     }
     if fbits != 0 { res = res * T(sign: .plus, exponent: T.Exponent(-fbits), significand: 1) }
@@ -439,7 +468,7 @@ enum FPOp { case add, sub, mul, div }
         }
     }
     hostFPBegin(fpcr)
-    let res = Float(a)
+    let res = fpPin(Float(fpPin(a)))
     var hf = hostFPEnd(fpcr)
     if hf & FPBits.ixc != 0 && a.magnitude < Double(Float.leastNormalMagnitude) { hf |= FPBits.ufc }
     return fpFinish(res, hf, fpcr, &fl)
