@@ -12,7 +12,7 @@ import XCTest
 /// swift-qemu-lite it must print exactly what it printed under qemu.
 ///
 /// A debug build runs the first chunks of every class
-/// (`SWIFT_QEMU_LITE_DIFF_CHUNKS`, default 3, so 120,000 vectors); .ci/run
+/// (`SWIFT_QEMU_LITE_DIFF_CHUNKS`, default 3, so 126,000 vectors); .ci/run
 /// replays all of them (`SWIFT_QEMU_LITE_DIFF_CHUNKS=all`) with the release
 /// build. The chunks are seeded independently, so a prefix is a valid test.
 final class DifferentialTests: XCTestCase {

@@ -370,6 +370,49 @@ static int fix_scalar_shift_elem(uint32_t *w, rng_t *r) {
     return FLD(*w, 10, 1) ? fix_shift(w, r) : fix_elem(w, r);
 }
 
+/* ---- Branches and system instructions ---- */
+
+/* A branch at `pc` whose target skips one word: taken, it lands on the
+ * slot's final branch to the trampoline; not taken, it first runs the
+ * marker MOVI V31.2D, #-1, so the outcome shows in V31. BR/BLR/RET get
+ * their target register from the harness (fix_special). */
+static int gen_branch(rng_t *r, uint64_t pc, uint32_t *words) {
+    (void)pc;
+    uint32_t w;
+    switch (below(r, 7)) {
+    case 0: w = 0x54000040u | below(r, 16); break;                       /* B.cond +8 */
+    case 1: w = 0x34000040u | below(r, 2) << 31 | below(r, 2) << 24 | below(r, 32); break; /* CBZ/CBNZ */
+    case 2: w = 0x36000040u | below(r, 2) << 31 | below(r, 2) << 24 | below(r, 32) << 19 | below(r, 32); break; /* TBZ/TBNZ */
+    case 3: w = below(r, 2) ? 0x14000002u : 0x94000002u; break;         /* B, BL +8 */
+    default: {
+        static const uint32_t op[] = {0xd61f0000u, 0xd63f0000u, 0xd65f0000u}; /* BR, BLR, RET */
+        w = op[below(r, 3)] | below(r, 31) << 5;
+    }
+    }
+    words[0] = w;
+    words[1] = 0x6f07e7ffu; /* movi v31.2d, #0xffffffffffffffff */
+    return 2;
+}
+
+/* MRS/MSR of NZCV, FPCR and FPSR, hints and barriers (not the pointer
+ * authentication hints, WFE/WFI or SB). */
+static int gen_system(rng_t *r, uint64_t pc, uint32_t *words) {
+    (void)pc;
+    static const uint32_t sysreg[] = {0xd53b4200u, 0xd51b4200u, 0xd53b4400u, 0xd51b4400u, 0xd53b4420u, 0xd51b4420u};
+    static const uint8_t hints[] = {0, 1, 4, 5, 16, 17, 18, 20, 32, 34, 36, 38};
+    uint32_t w;
+    switch (below(r, 4)) {
+    case 0: case 1: w = sysreg[below(r, 6)] | below(r, 32); break;
+    case 2: w = 0xd503201fu | (uint32_t)hints[below(r, sizeof hints)] << 5; break; /* HINT */
+    default: {
+        static const uint8_t op2[] = {2, 4, 5, 6}; /* CLREX, DSB, DMB, ISB */
+        w = 0xd503301fu | below(r, 16) << 8 | (uint32_t)op2[below(r, 4)] << 5;
+    }
+    }
+    words[0] = w;
+    return 1;
+}
+
 /* ---- Extensions the emulator does not implement yet (not in the test) ---- */
 
 static const pat_t p_ext_aes[] = {{0xffffcc00, 0x4e284800}};
@@ -430,6 +473,8 @@ const klass_t classes[] = {
     C("ls-atomic", p_ls_atomic, fix_atomic),
     C("simd-ls-multi", p_simd_ls_multi, fix_simd_ls_multi),
     C("simd-ls-single", p_simd_ls_single, fix_simd_ls_single),
+    G("branch", gen_branch),
+    G("system", gen_system),
     C("fp-dp1", p_fp_dp1, fix_fp_dp1),
     C("fp-dp2", p_fp_dp2, fix_fp_dp2),
     C("fp-dp3", p_fp_dp3, fix_fp_type),

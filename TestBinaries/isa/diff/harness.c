@@ -11,7 +11,7 @@
  *   CLASS INDEX HASH ok=N ill=N segv=N bus=N
  *
  * HASH is a 64-bit hash of every vector's outcome (all registers, NZCV,
- * FPSR, the buffer, or the signal that stopped it). Everything is
+ * FPCR, FPSR, the buffer, or the signal that stopped it). Everything is
  * deterministic, so the output under qemu-aarch64 and under another
  * emulator must be identical. With -v INDEX only that chunk runs, and each
  * vector prints its instruction words, input and output state in full.
@@ -209,6 +209,21 @@ static int fix_memory(uint32_t w, struct cpu *s, rng_t *r) {
     return 1;
 }
 
+/* Register operands that must hold particular values: the target of
+ * BR/BLR/RET (the slot's last word, skipping the marker), and the
+ * architecturally defined bits of values written to FPCR and FPSR (the
+ * others depend on the features of the CPU). */
+static void fix_special(uint32_t w, uint64_t slot, struct cpu *s, rng_t *r) {
+    uint32_t rt = w & 31;
+    if ((w & 0xff9ffc1fu) == 0xd61f0000u) {
+        s->x[(w >> 5) & 31] = slot + 12;
+    } else if ((w & 0xffffffe0u) == 0xd51b4400u && rt != 31) {
+        s->x[rt] = next64(r) & (0x1full << 22);
+    } else if ((w & 0xffffffe0u) == 0xd51b4420u && rt != 31) {
+        s->x[rt] = next64(r) & 0x0800009full;
+    }
+}
+
 /* ---- Slots ---- */
 
 #define TRAMP (CODE_BASE + (uint64_t)MAX_CHUNK * SLOT_WORDS * 4)
@@ -313,6 +328,8 @@ static void run_chunk(const klass_t *k, uint64_t seed, long index, int n, int ve
         rand_state(&sr, &in, mem, i == 0, words[i], nwords[i]);
         for (int j = 0; j < nwords[i]; j++)
             if (fix_memory(words[i][j], &in, &sr)) break;
+        for (int j = 0; j < nwords[i]; j++)
+            fix_special(words[i][j], CODE_BASE + (uint64_t)i * SLOT_WORDS * 4, &in, &sr);
         *(volatile uint64_t *)LIT_BASE = in.x[30];
         if (verbose) {
             printf("vector %d:", i);
@@ -335,8 +352,7 @@ static void run_chunk(const klass_t *k, uint64_t seed, long index, int n, int ve
         } else {
             ok++;
             const uint64_t *o = (const uint64_t *)&dh_out;
-            for (int j = 0; j < 33; j++) h = mix(h, o[j]);
-            h = mix(h, dh_out.fpsr);
+            for (int j = 0; j < 35; j++) h = mix(h, o[j]); /* X0-X30, SP, NZCV, FPCR, FPSR */
             for (int j = 0; j < 64; j++) h = mix(h, dh_out.v[j]);
             if (verbose) print_state("out", &dh_out, 0);
         }
