@@ -120,9 +120,7 @@ static int fix_ls_pair(uint32_t *w, rng_t *r) {
 /* The literal's target stays in the mapped code, trampoline and literal
  * pages; `pc` is the slot word's address. */
 static int gen_literal(rng_t *r, uint64_t pc, uint32_t *words) {
-    uint32_t w;
-    do w = (uint32_t)next64(r); while (0);
-    w = (w & ~0x3b000000u) | 0x18000000u;
+    uint32_t w = ((uint32_t)next64(r) & ~0x3b000000u) | 0x18000000u;
     uint64_t target = CODE_BASE + 4 * below(r, (uint32_t)((CODE_SIZE + 4096 - 16) / 4));
     int64_t d = ((int64_t)target - (int64_t)pc) / 4;
     SETF(w, 5, 19, (uint32_t)d);

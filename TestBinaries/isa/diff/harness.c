@@ -10,8 +10,9 @@
  *
  *   CLASS INDEX HASH ok=N ill=N segv=N bus=N
  *
- * HASH is a 64-bit hash of every vector's outcome (all registers, NZCV,
- * FPCR, FPSR, the buffer, or the signal that stopped it). Everything is
+ * HASH is a 64-bit hash of every vector's outcome: all registers, NZCV,
+ * FPCR, FPSR and the buffer, or the signal that stopped it with its code,
+ * fault address and the general registers, SP, PC and NZCV of its frame. Everything is
  * deterministic, so the output under qemu-aarch64 and under another
  * emulator must be identical. With -v INDEX only that chunk runs, and each
  * vector prints its instruction words, input and output state in full.
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 #include "diff.h"
 
 #ifndef MAP_FIXED_NOREPLACE
@@ -35,9 +37,21 @@ extern struct cpu dh_out;
 
 static sigjmp_buf jump;
 static volatile int caught;
+/* The signal's outcome: si_code, si_addr, then X0-X30, SP, PC and NZCV as
+ * the kernel's signal frame shows them. */
+static uint64_t sigstate[37];
 
-static void on_signal(int sig, siginfo_t *info, void *uc) {
-    (void)info; (void)uc;
+static void on_signal(int sig, siginfo_t *info, void *ctx) {
+    const mcontext_t *mc = &((const ucontext_t *)ctx)->uc_mcontext;
+    /* Not SIGILL's si_code: Linux reports ILL_ILLOPC for an undefined
+     * instruction, qemu-aarch64 ILL_ILLOPN. */
+    sigstate[0] = sig == SIGILL ? 0 : (uint64_t)(uint32_t)info->si_code;
+    sigstate[1] = (uint64_t)(uintptr_t)info->si_addr;
+    for (int i = 0; i < 31; i++) sigstate[2 + i] = mc->regs[i];
+    sigstate[33] = mc->sp;
+    sigstate[34] = mc->pc;
+    sigstate[35] = mc->pstate & 0xf0000000ull;
+    sigstate[36] = 0;
     caught = sig;
     siglongjmp(jump, 1);
 }
@@ -175,7 +189,8 @@ static int fix_memory(uint32_t w, struct cpu *s, rng_t *r) {
     uint32_t scale = (v && FLD(w, 23, 1)) ? 4 : size;
     if ((w & 0x3f000000u) == 0x08000000u) { /* exclusives, ordered, CAS, CASP */
         align = 1ull << size;
-        if (FLD(w, 21, 1) && !FLD(w, 23, 1)) align = (w >> 31) ? 8ull << FLD(w, 30, 1) : 8ull << FLD(w, 30, 1);
+        /* LDXP/STXP and CASP: two registers of 4 << sz bytes, aligned as a whole */
+        if (FLD(w, 21, 1) && !FLD(w, 23, 1)) align = 8ull << FLD(w, 30, 1);
     } else if ((w & 0x3b000000u) == 0x18000000u) {
         return 0; /* literal */
     } else if ((w & 0x3a000000u) == 0x28000000u) { /* pairs */
@@ -348,7 +363,14 @@ static void run_chunk(const klass_t *k, uint64_t seed, long index, int n, int ve
             ill += caught == SIGILL;
             segv += caught == SIGSEGV;
             bus += caught == SIGBUS;
-            if (verbose) printf("  signal %d\n", caught);
+            for (int j = 0; j < 36; j++) h = mix(h, sigstate[j]);
+            if (verbose) {
+                printf("  signal %d code %llx addr %016llx pc %016llx nzcv %08llx\n  sig x:", caught,
+                       (unsigned long long)sigstate[0], (unsigned long long)sigstate[1],
+                       (unsigned long long)sigstate[34], (unsigned long long)sigstate[35]);
+                for (int j = 0; j < 31; j++) printf(" %016llx", (unsigned long long)sigstate[2 + j]);
+                printf(" sp %016llx\n", (unsigned long long)sigstate[33]);
+            }
         } else {
             ok++;
             const uint64_t *o = (const uint64_t *)&dh_out;
