@@ -40,7 +40,7 @@ declare -A kvec=(
     [int-imm]=30 [int-bitfield]=30 [int-logical-reg]=30 [int-addsub-reg]=30 [int-carry]=20
     [int-cond]=30 [int-mul]=30 [int-dp2]=30 [int-dp1]=20
     [ls-uimm]=30 [ls-imm9]=30 [ls-reg]=30 [ls-pair]=30 [ls-literal]=20 [ls-excl]=30
-    [ls-atomic]=30 [simd-ls-multi]=30 [simd-ls-single]=40 [branch]=20 [system]=20
+    [ls-atomic]=30 [simd-ls-multi]=30 [simd-ls-single]=40 [ls-fault]=20 [ls-align]=10 [branch]=20 [system]=20
     [fp-dp1]=40 [fp-dp2]=40 [fp-dp3]=40 [fp-cmp]=30 [fp-cond]=30 [fp-imm]=10
     [fp-conv-int]=40 [fp-conv-fixed]=40
     [simd-3same]=60 [simd-3diff]=40 [simd-2misc]=60 [simd-across]=30 [simd-copy]=30

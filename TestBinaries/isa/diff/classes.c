@@ -201,6 +201,31 @@ static int fix_simd_ls_single(uint32_t *w, rng_t *r) {
     return !(FLD(*w, 23, 1) && RM(*w) == RN(*w) && RM(*w) != 31);
 }
 
+/* Faults: every form, its access in a PROT_NONE page (SIGSEGV, with no
+ * writeback); exclusives, ordered accesses and atomics misaligned (SIGBUS). */
+static const pat_t p_ls_fault[] = {
+    {0x3b000000, 0x39000000}, {0x3b200000, 0x38000000}, {0x3b200c00, 0x38200800}, {0x3a000000, 0x28000000},
+    {0x3f200c00, 0x38200000}, {0xbfbf0000, 0x0c000000}, {0xbfa00000, 0x0c800000}, {0xbf9f0000, 0x0d000000},
+    {0xbf800000, 0x0d800000},
+};
+static int fix_ls_fault(uint32_t *w, rng_t *r) {
+    if ((*w & 0x3a000000u) == 0x28000000u) return fix_ls_pair(w, r);
+    if ((*w & 0x3b200c00u) == 0x38200800u) return fix_ls_reg(w, r);
+    if ((*w & 0x3f200c00u) == 0x38200000u) return fix_atomic(w, r);
+    if ((*w & 0xbe000000u) == 0x0c000000u) return fix_simd_ls_single(w, r);
+    return fix_ls_single(w, r);
+}
+static int gen_align(rng_t *r, uint64_t pc, uint32_t *words) {
+    if (below(r, 2)) return gen_excl(r, pc, words);
+    uint32_t w;
+    do {
+        const pat_t *p = &p_ls_atomic[below(r, N(p_ls_atomic))];
+        w = ((uint32_t)next64(r) & ~p->mask) | p->value;
+    } while (!fix_atomic(&w, r) || (w >> 30) == 0);
+    words[0] = w;
+    return 1;
+}
+
 /* ---- Scalar floating point ---- */
 
 static const pat_t p_fp_dp1[] = {{0xff207c00, 0x1e204000}};
@@ -448,9 +473,9 @@ static const pat_t p_ext_flagm[] = {{0xffffffff, 0xd500401f}, {0xffe07c10, 0xba0
 static const pat_t p_ext_jscvt[] = {{0xfffffc00, 0x1e7e0000}};
 static const pat_t p_ext_frint[] = {{0xffbcfc00, 0x1e284000}, {0xbfbfec00, 0x0e21e800}};
 
-#define C(name, p, fix) {name, p, N(p), fix, 0, 0}
-#define G(name, gen) {name, 0, 0, 0, gen, 0}
-#define X(name, p) {name, p, N(p), 0, 0, 1}
+#define C(name, p, fix) {name, p, N(p), fix, 0, 0, 0}
+#define G(name, gen) {name, 0, 0, 0, gen, 0, 0}
+#define X(name, p) {name, p, N(p), 0, 0, 1, 0}
 
 const klass_t classes[] = {
     C("int-imm", p_int_imm, 0),
@@ -471,6 +496,8 @@ const klass_t classes[] = {
     C("ls-atomic", p_ls_atomic, fix_atomic),
     C("simd-ls-multi", p_simd_ls_multi, fix_simd_ls_multi),
     C("simd-ls-single", p_simd_ls_single, fix_simd_ls_single),
+    {"ls-fault", p_ls_fault, N(p_ls_fault), fix_ls_fault, 0, 0, FAULT_PAGE},
+    {"ls-align", 0, 0, 0, gen_align, 0, FAULT_ALIGN},
     G("branch", gen_branch),
     G("system", gen_system),
     C("fp-dp1", p_fp_dp1, fix_fp_dp1),
@@ -503,7 +530,7 @@ const klass_t classes[] = {
     X("ext-i8mm", p_ext_i8mm),
     X("ext-rdm", p_ext_rdm),
     X("ext-fcma", p_ext_fcma),
-    {"ext-fp16", p_ext_fp16, N(p_ext_fp16), fix_ext_fp16, 0, 1},
+    {"ext-fp16", p_ext_fp16, N(p_ext_fp16), fix_ext_fp16, 0, 1, 0},
     X("ext-fhm", p_ext_fhm),
     X("ext-flagm", p_ext_flagm),
     X("ext-jscvt", p_ext_jscvt),

@@ -13,6 +13,9 @@
 #define LIT_BASE (CODE_BASE + CODE_SIZE) /* literals page: X30 value, exit address */
 #define BUF_BASE 0x30000000ull           /* scratch memory of loads and stores */
 #define BUF_SIZE 512
+#define NONE_BASE 0x30010000ull          /* a PROT_NONE page */
+#define FAULT_PAGE 1                     /* every access lands in NONE_BASE */
+#define FAULT_ALIGN 2                    /* exclusives and atomics misaligned */
 
 typedef struct { uint64_t s; } rng_t;
 
@@ -36,6 +39,7 @@ typedef struct klass {
     int (*fix)(uint32_t *w, rng_t *r);
     int (*gen)(rng_t *r, uint64_t pc, uint32_t *words);
     int ext; /* 1: an extension the emulator does not implement yet */
+    int fault; /* accesses: 0 in the buffer, FAULT_PAGE or FAULT_ALIGN */
 } klass_t;
 
 extern const klass_t classes[];

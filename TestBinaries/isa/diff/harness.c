@@ -181,7 +181,7 @@ static void set_reg(struct cpu *s, uint32_t n, uint64_t v) {
  * first access of `w` lands 64 to 255 bytes into the buffer, aligned as
  * exclusives and atomics require, and SP-based accesses use a 16-byte
  * aligned SP. Returns 0 when `w` is not a load or store. */
-static int fix_memory(uint32_t w, struct cpu *s, rng_t *r) {
+static int fix_memory(uint32_t w, struct cpu *s, rng_t *r, int fault) {
     if ((w & 0x0a000000u) != 0x08000000u) return 0;
     uint32_t rn = FLD(w, 5, 5), size = w >> 30, v = FLD(w, 26, 1);
     int64_t off = 0;
@@ -217,7 +217,8 @@ static int fix_memory(uint32_t w, struct cpu *s, rng_t *r) {
     } else {
         return 0;
     }
-    uint64_t target = (BUF_BASE + 64 + below(r, 192)) & ~(align - 1);
+    uint64_t target = ((fault == FAULT_PAGE ? NONE_BASE : BUF_BASE) + 64 + below(r, 192)) & ~(align - 1);
+    if (fault == FAULT_ALIGN && align > 1) target += 1 + below(r, (uint32_t)align - 1);
     uint64_t base = target - (uint64_t)off;
     if (rn == 31) base &= ~15ull;
     set_reg(s, rn, base);
@@ -252,7 +253,8 @@ static void setup(void) {
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     void *buf = mmap((void *)BUF_BASE, 4096, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-    if (code != (void *)CODE_BASE || buf != (void *)BUF_BASE) {
+    void *none = mmap((void *)NONE_BASE, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (code != (void *)CODE_BASE || buf != (void *)BUF_BASE || none != (void *)NONE_BASE) {
         fprintf(stderr, "diffharness: cannot map the fixed code and buffer pages\n");
         exit(2);
     }
@@ -342,7 +344,7 @@ static void run_chunk(const klass_t *k, uint64_t seed, long index, int n, int ve
         next64(&sr);
         rand_state(&sr, &in, mem, i == 0, words[i], nwords[i]);
         for (int j = 0; j < nwords[i]; j++)
-            if (fix_memory(words[i][j], &in, &sr)) break;
+            if (fix_memory(words[i][j], &in, &sr, k->fault)) break;
         for (int j = 0; j < nwords[i]; j++)
             fix_special(words[i][j], CODE_BASE + (uint64_t)i * SLOT_WORDS * 4, &in, &sr);
         *(volatile uint64_t *)LIT_BASE = in.x[30];
