@@ -7,6 +7,9 @@ enum AddrMode {
     static let postIndex: UInt8 = 2
     /// Base plus extended/shifted register; imm = option | shift << 8.
     static let register: UInt8 = 3
+    /// Base only, naturally aligned (LDAR, STLR, LDAPR): an Alignment
+    /// fault otherwise.
+    static let ordered: UInt8 = 4
 }
 
 /// Data kinds of the generic load/store ops (`Op.s1`).
@@ -237,7 +240,7 @@ extension Decoder {
         switch opc {
         case 0: return Op(.atomic, rd: wz(rt), rn: rn, rm: zr(rs), s1: 8, s2: size) // SWP
         case 4 where rs == 31 && bit(insn, 23) == 1: // LDAPR
-            return Op(.ldst, rd: wz(rt), rn: rn, ra: Int(AddrMode.offset), s1: Int(LdStKind.load), s2: size)
+            return Op(.ldst, rd: wz(rt), rn: rn, ra: Int(AddrMode.ordered), s1: Int(LdStKind.load), s2: size)
         default: return Op(.undefined)
         }
     }
@@ -262,8 +265,8 @@ extension Decoder {
             guard rt2 == 31, rs & 1 == 0, rt & 1 == 0 else { return Op(.undefined) }
             return Op(.casp, rd: rt, rn: rn, rm: rs, s2: 2 + size)
         case (1, 0):
-            if l { return Op(.ldst, rd: wz(rt), rn: rn, ra: Int(AddrMode.offset), s1: Int(LdStKind.load), s2: size) }
-            return Op(.ldst, rd: zr(rt), rn: rn, ra: Int(AddrMode.offset), s1: Int(LdStKind.store), s2: size)
+            if l { return Op(.ldst, rd: wz(rt), rn: rn, ra: Int(AddrMode.ordered), s1: Int(LdStKind.load), s2: size) }
+            return Op(.ldst, rd: zr(rt), rn: rn, ra: Int(AddrMode.ordered), s1: Int(LdStKind.store), s2: size)
         default:
             guard rt2 == 31 else { return Op(.undefined) }
             return Op(.cas, rd: zr(rt), rn: rn, rm: zr(rs), ra: wz(rs), s2: size)

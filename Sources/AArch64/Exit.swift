@@ -8,6 +8,9 @@ public enum ExitReason: Equatable, Sendable {
     /// A branch to an address that is not a multiple of 4: SIGBUS
     /// (BUS_ADRALN), with PC holding that address.
     case pcAlignment(addr: UInt64)
+    /// A misaligned exclusive, atomic, load-acquire or store-release (an
+    /// Alignment fault): SIGBUS (BUS_ADRALN) for that address.
+    case dataAlignment(addr: UInt64)
     /// An encoding that is not implemented or not allocated: SIGILL.
     case undefined(insn: UInt32)
     /// BRK #imm: SIGTRAP.

@@ -448,12 +448,18 @@ enum Sem {
 
         // MARK: Generic memory ops
         case .ldst:
+            if p.pointee.ra == AddrMode.ordered,
+               let f = Sem.misaligned(r, s, p, r[Int(p.pointee.rn)], sizeLog: Int(p.pointee.s2)) { return f }
             let a = Sem.loadStore(r, s.pointee.mem, p)
             if a != 0 { return Sem.fault(r, s, p, a &- 1, Sem.isStore(p)) }
         case .ldstPair:
             let a = Sem.loadStorePair(r, s.pointee.mem, p)
             if a != 0 { return Sem.fault(r, s, p, a &- 1, Sem.isStore(p)) }
         case .ldxr, .stxr, .ldaxp, .stxp, .atomic, .cas, .casp, .dczva:
+            if code != .dczva {
+                let pair = code == .ldaxp || code == .stxp || code == .casp
+                if let f = Sem.misaligned(r, s, p, r[Int(p.pointee.rn)], sizeLog: Int(p.pointee.s2) + (pair ? 1 : 0)) { return f }
+            }
             let a = Sem.atomicOp(r, s.pointee.mem, p)
             if a != 0 { return Sem.fault(r, s, p, a &- 1, code != .ldxr && code != .ldaxp) }
         case .clrex:

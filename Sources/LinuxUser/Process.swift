@@ -163,7 +163,7 @@ public final class LinuxProcess {
                 let code = mem.perms[Int(truncatingIfNeeded: min(addr, mem.size - 1) >> AddressSpace.pageShift)]
                     & PagePerm.mapped != 0 && addr < mem.size ? SegvCode.accerr : SegvCode.maperr
                 raiseSynchronous(Sig.SIGSEGV, code: code, addr: addr)
-            case .pcAlignment(let addr):
+            case .pcAlignment(let addr), .dataAlignment(let addr):
                 raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr)
             case .undefined(let insn):
                 undefinedInsn = (insn, cpu.pc)
