@@ -12,7 +12,7 @@ import XCTest
 /// swift-qemu-lite it must print exactly what it printed under qemu.
 ///
 /// A debug build runs the first chunks of every class
-/// (`SWIFT_QEMU_LITE_DIFF_CHUNKS`, default 3, so 129,000 vectors); .ci/run
+/// (`SWIFT_QEMU_LITE_DIFF_CHUNKS`, default 3, so 132,000 vectors); .ci/run
 /// replays all of them (`SWIFT_QEMU_LITE_DIFF_CHUNKS=all`) with the release
 /// build. The chunks are seeded independently, so a prefix is a valid test.
 final class DifferentialTests: XCTestCase {
@@ -22,10 +22,6 @@ final class DifferentialTests: XCTestCase {
         // Extensions not implemented yet.
         "ext-aes", "ext-sha", "ext-sha3", "ext-pmull64", "ext-dotprod", "ext-i8mm", "ext-rdm",
         "ext-fcma", "ext-fp16", "ext-fhm", "ext-flagm", "ext-jscvt", "ext-frint",
-        // Misaligned exclusives, LSE atomics and load-acquire/store-release
-        // must take an alignment fault (SIGBUS, BUS_ADRALN) as qemu does;
-        // the emulator performs them.
-        "ls-align",
     ]
 
     static let defaultChunks = 3
