@@ -17,6 +17,10 @@ public struct ProcessOptions: Sendable {
     /// With a seed (-seed / QEMU_RAND_SEED), getrandom returns a
     /// reproducible stream; this is its state, advanced by each call.
     public var randomState: UInt64? = nil
+    /// -d unimp: log unknown syscalls and undefined instructions.
+    public var logUnimp = false
+    /// -d guest_errors: log guest faults and syscalls failing with EFAULT.
+    public var logGuestErrors = false
 
     public init() {}
 }
@@ -117,6 +121,9 @@ public final class LinuxProcess {
         let base = options.programPath.split(separator: "/").last.map(String.init) ?? ""
         self.threadName = Array(base.utf8.prefix(15))
         inheritHostSignalState()
+        // Like qemu's sigtramp page, mapped at load time: mapped lazily it
+        // would land in whatever hole the guest left and could later want.
+        _ = sigreturnTrampoline()
     }
 
     /// A new thread of `parent`'s process.
@@ -159,14 +166,23 @@ public final class LinuxProcess {
                 lock.release()
                 handleSyscall()
                 lock.acquire()
-            case .fault(let addr, _):
-                let code = mem.perms[Int(truncatingIfNeeded: min(addr, mem.size - 1) >> AddressSpace.pageShift)]
-                    & PagePerm.mapped != 0 && addr < mem.size ? SegvCode.accerr : SegvCode.maperr
-                raiseSynchronous(Sig.SIGSEGV, code: code, addr: addr)
-            case .pcAlignment(let addr), .dataAlignment(let addr):
-                raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr)
+            case .fault(let addr, let write):
+                if options.logGuestErrors {
+                    let mapped = addr < mem.size
+                        && mem.perms[Int(truncatingIfNeeded: addr >> AddressSpace.pageShift)] & PagePerm.mapped != 0
+                    logGuestFault("SIGSEGV", addr: addr, write: write, code: mapped ? SegvCode.accerr : SegvCode.maperr)
+                }
+                raiseAccessFault(addr: addr, write: write)
+            case .pcAlignment(let addr):
+                if options.logGuestErrors { logGuestFault("SIGBUS", addr: addr, write: false, code: 1) }
+                raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr, esr: Syndrome.pcAlignment)
+            case .dataAlignment(let addr):
+                // A data abort (EC 0x24) with the alignment fault status (DFSC 0b100001).
+                if options.logGuestErrors { logGuestFault("SIGBUS", addr: addr, write: false, code: 1) }
+                raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr, esr: (0x24 << 26) | Syndrome.il | 0x21)
             case .undefined(let insn):
                 undefinedInsn = (insn, cpu.pc)
+                if options.logUnimp { logUndefined(insn) }
                 raiseSynchronous(Sig.SIGILL, code: 1 /* ILL_ILLOPC */, addr: cpu.pc)
             case .breakpoint:
                 raiseSynchronous(Sig.SIGTRAP, code: 1 /* TRAP_BRKPT */, addr: cpu.pc)
@@ -184,6 +200,24 @@ public final class LinuxProcess {
 
     /// The last undefined instruction, for the message shown when SIGILL kills.
     var undefinedInsn: (UInt32, UInt64)?
+
+    /// -d unimp: the word, and what it is when the disassembler knows it
+    /// (an instruction of a feature the executor does not implement).
+    func logUndefined(_ insn: UInt32) {
+        let what = Disassembler.disassemble(insn, pc: cpu.pc).map { " (" + $0.text + ")" } ?? ""
+        Strace.emit("unimp: undefined instruction 0x\(Disassembler.hex8(insn))\(what) at pc 0x\(String(cpu.pc, radix: 16))\n")
+    }
+
+    /// -d guest_errors: a fault the guest is about to receive as a signal.
+    func logGuestFault(_ sig: String, addr: UInt64, write: Bool, code: Int32) {
+        if sig == "SIGBUS" {
+            Strace.emit("guest_errors: SIGBUS: branch to 0x\(String(addr, radix: 16)), not a multiple of 4\n")
+            return
+        }
+        let kind = code == SegvCode.maperr ? "unmapped" : "no permission"
+        Strace.emit("guest_errors: \(sig) at pc 0x\(String(cpu.pc, radix: 16)): \(write ? "write to" : "access to") "
+                    + "0x\(String(addr, radix: 16)) (\(kind))\n")
+    }
 
     // MARK: - Syscall dispatch
 
@@ -203,6 +237,7 @@ public final class LinuxProcess {
                 Strace.emit("\(pid) Unknown syscall \(nr)\n")
             }
         }
+        if row == nil && options.logUnimp { Strace.emit("Unsupported syscall: \(nr)\n") }
         keepX0 = false
         let ret: Int
         if let row = row {
@@ -212,10 +247,21 @@ public final class LinuxProcess {
         } else {
             ret = -Errno.ENOSYS
         }
+        if ret == -Errno.EFAULT && options.logGuestErrors, let row = row {
+            Strace.emit("guest_errors: \(row.name): bad address in an argument (EFAULT) at pc 0x\(String(cpu.pc, radix: 16))\n")
+        }
         if termination != nil { return }
         if inForkedChild {
             inForkedChild = false
             cpu.r[0] = UInt64(bitPattern: Int64(ret))
+            return
+        }
+        if ret == -Errno.EINTR && row != nil && restartAfterSignal(nr: nr) {
+            // Run the SVC again once the handler returns, as the kernel
+            // does for -ERESTARTSYS with SA_RESTART.
+            cpu.pc &-= 4
+            cpu.r[0] = args[0]
+            if options.strace { Strace.emit(" = ? ERESTARTSYS (To be restarted)\n") }
             return
         }
         if keepX0 {
