@@ -77,9 +77,9 @@ for class in "${classes[@]}"; do
         continue
     fi
     failed=1
-    chunk=$(diff "$tmp/q" "$tmp/e" | sed -n 's/^< [^ ]* \([0-9]*\) .*/\1/p' | head -1)
+    chunk=$( (diff "$tmp/q" "$tmp/e" || true) | sed -n 's/^< [^ ]* \([0-9]*\) .*/\1/p' | head -1)
     echo "MISMATCH $class chunk ${chunk:-?}"
-    diff "$tmp/q" "$tmp/e" | head -4 | sed 's/^/  /'
+    (diff "$tmp/q" "$tmp/e" || true) | head -4 | sed 's/^/  /'
     if [ -n "$chunk" ]; then
         "${qemu[@]}" "$harness" -v "$chunk" "$class" "$seed" "$count" > "$tmp/qv" 2>&1 || true
         "$emu" "$harness" -v "$chunk" "$class" "$seed" "$count" > "$tmp/ev" 2>&1 || true

@@ -230,7 +230,7 @@ static int gen_align(rng_t *r, uint64_t pc, uint32_t *words) {
     do {
         const pat_t *p = &p_ls_atomic[below(r, N(p_ls_atomic) - 1)];
         w = ((uint32_t)next64(r) & ~p->mask) | p->value;
-    } while (!fix_atomic(&w, r) || (w >> 30) == 0);
+    } while (!fix_atomic(&w, r) || (w >> 30) == 0 || (w & 0x3ffffc00u) == 0x38bfc000u);
     words[0] = w;
     return 1;
 }
