@@ -7,6 +7,9 @@ enum AddrMode {
     static let postIndex: UInt8 = 2
     /// Base plus extended/shifted register; imm = option | shift << 8.
     static let register: UInt8 = 3
+    /// Base only, naturally aligned (LDAR, STLR, LDAPR): an Alignment
+    /// fault otherwise.
+    static let ordered: UInt8 = 4
 }
 
 /// Data kinds of the generic load/store ops (`Op.s1`).
@@ -117,6 +120,13 @@ extension Decoder {
         if !v && bit(insn, 24) == 0 && bit(insn, 21) == 1 && bits(insn, 11, 10) == 0 {
             return atomicMemory(insn)
         }
+        if bit(insn, 24) == 0 && bit(insn, 21) == 0 {
+            // Unprivileged forms have no SIMD&FP variant, and PRFM has
+            // only the unscaled 9-bit form (PRFUM): no LDTR or indexed one.
+            let idx = bits(insn, 11, 10)
+            if idx == 0b10 && v { return Op(.undefined) }
+            if idx != 0 && !v && size == 3 && opc == 2 { return Op(.undefined) }
+        }
         // Data kind and access size.
         var sizeLog = size
         let kind: UInt8
@@ -133,7 +143,11 @@ extension Decoder {
             case 0: kind = LdStKind.store
             case 1: kind = LdStKind.load
             case 2:
-                if size == 3 { return Op(.nop) } // PRFM / PRFUM
+                if size == 3 {
+                    // PRFM / PRFUM; the register form needs a valid extend.
+                    if bit(insn, 24) == 0 && bit(insn, 21) == 1 && bits(insn, 15, 13) & 2 == 0 { return Op(.undefined) }
+                    return Op(.nop)
+                }
                 kind = LdStKind.loadSigned64
             default:
                 if size >= 2 { return Op(.undefined) }
@@ -228,7 +242,7 @@ extension Decoder {
         switch opc {
         case 0: return Op(.atomic, rd: wz(rt), rn: rn, rm: zr(rs), s1: 8, s2: size) // SWP
         case 4 where rs == 31 && bit(insn, 23) == 1: // LDAPR
-            return Op(.ldst, rd: wz(rt), rn: rn, ra: Int(AddrMode.offset), s1: Int(LdStKind.load), s2: size)
+            return Op(.ldst, rd: wz(rt), rn: rn, ra: Int(AddrMode.ordered), s1: Int(LdStKind.load), s2: size)
         default: return Op(.undefined)
         }
     }

@@ -149,6 +149,18 @@ extension Sem {
         return exit(s, .fault(addr: addr, write: write))
     }
 
+    /// Ordered accesses (LDAPR) must be naturally aligned (the Arm ARM's
+    /// CheckAlignment): returns the exit for an Alignment fault at `addr`,
+    /// or nil.
+    @inline(__always)
+    static func misaligned(_ r: UnsafeMutablePointer<UInt64>, _ s: UnsafeMutablePointer<ExecState>, _ p: UnsafeMutablePointer<Op>,
+                           _ addr: UInt64, sizeLog: Int, write: Bool) -> Int? {
+        if addr & ((UInt64(1) << UInt64(sizeLog)) &- 1) == 0 { return nil }
+        r[Slot.pc] = s.pointee.blockPC &+ UInt64(p.pointee.idx) &* 4
+        r[Slot.icount] &+= UInt64(p.pointee.idx)
+        return exit(s, .alignment(addr: addr, write: write))
+    }
+
     @inline(__always)
     static func exit(_ s: UnsafeMutablePointer<ExecState>, _ reason: ExitReason) -> Int {
         s.pointee.exit = reason

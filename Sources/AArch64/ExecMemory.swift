@@ -49,7 +49,7 @@ extension Sem {
         let base = r[Int(p.pointee.rn)]
         let a: UInt64
         switch mode {
-        case AddrMode.offset, AddrMode.preIndex: a = base &+ p.pointee.imm
+        case AddrMode.offset, AddrMode.preIndex, AddrMode.ordered: a = base &+ p.pointee.imm
         case AddrMode.postIndex: a = base
         default:
             let imm = p.pointee.imm

@@ -13,6 +13,7 @@ enum FPBits {
     static let qc: UInt64 = 1 << 27
     static let fz: UInt64 = 1 << 24
     static let dn: UInt64 = 1 << 25
+    static let ahp: UInt64 = 1 << 26
 }
 
 /// Float and Double seen as Arm floating-point formats.
@@ -59,6 +60,21 @@ let fpHostAllExcept: Int32 = FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERF
     if rm != 0 {
         fesetround(rm == 1 ? FE_UPWARD : rm == 2 ? FE_DOWNWARD : FE_TOWARDZERO)
     }
+}
+
+/// The optimizer does not model the host FP environment: left alone it
+/// computes host arithmetic before `hostFPBegin` or after `hostFPEnd` (or
+/// reuses the same arithmetic done earlier in round-to-nearest), losing the
+/// rounding mode and the exception flags in optimized builds. Operands and
+/// results pass through memory handed to an opaque libc call (reading no
+/// exception, it only stores a zero flag word beside the value), which pins
+/// the arithmetic between the fenv calls.
+@inline(__always) func fpPin<T>(_ v: T) -> T {
+    var box = (fexcept_t(0), v)
+    withUnsafeMutablePointer(to: &box) { p in
+        _ = fegetexceptflag(UnsafeMutableRawPointer(p).assumingMemoryBound(to: fexcept_t.self), 0)
+    }
+    return box.1
 }
 
 @inline(__always) func hostFPEnd(_ fpcr: UInt64) -> UInt64 {
@@ -189,24 +205,28 @@ enum FPOp { case add, sub, mul, div }
         }
     }
     hostFPBegin(fpcr)
+    let (pa, pb) = fpPin((a, b))
     var res: T
     switch op {
-    case .add: res = a + b
-    case .sub: res = a - b
-    case .mul: res = a * b
-    case .div: res = a / b
+    case .add: res = pa + pb
+    case .sub: res = pa - pb
+    case .mul: res = pa * pb
+    case .div: res = pa / pb
     }
+    res = fpPin(res)
     var hf = hostFPEnd(fpcr)
     if res.magnitude == T.leastNormalMagnitude && hf & (FPBits.ixc | FPBits.ufc) == FPBits.ixc {
         // The host detects tininess after rounding, Arm before: the exact
         // value is tiny when rounding toward zero gives a subnormal.
         hostFPBegin(3 << 22)
+        let (za, zb) = fpPin((a, b))
         switch op {
-        case .add: res = a + b
-        case .sub: res = a - b
-        case .mul: res = a * b
-        case .div: res = a / b
+        case .add: res = za + zb
+        case .sub: res = za - zb
+        case .mul: res = za * zb
+        case .div: res = za / zb
         }
+        res = fpPin(res)
         _ = hostFPEnd(3 << 22)
         if res.magnitude < T.leastNormalMagnitude { hf |= FPBits.ufc }
         res = fpIsNeg(res) ? -T.leastNormalMagnitude : T.leastNormalMagnitude
@@ -246,12 +266,14 @@ enum FPOp { case add, sub, mul, div }
         }
     }
     hostFPBegin(fpcr)
-    let res = a.addingProduct(b, c)
+    let (pa, pb, pc) = fpPin((a, b, c))
+    let res = fpPin(pa.addingProduct(pb, pc))
     var hf = hostFPEnd(fpcr)
     if res.magnitude == T.leastNormalMagnitude && hf & (FPBits.ixc | FPBits.ufc) == FPBits.ixc {
         // Tininess before rounding, as in fpArith.
         hostFPBegin(3 << 22)
-        let rz = a.addingProduct(b, c)
+        let (za, zb, zc) = fpPin((a, b, c))
+        let rz = fpPin(za.addingProduct(zb, zc))
         _ = hostFPEnd(3 << 22)
         if rz.magnitude < T.leastNormalMagnitude { hf |= FPBits.ufc }
     }
@@ -267,7 +289,7 @@ enum FPOp { case add, sub, mul, div }
         return fpFinish(root, rem != 0 ? FPBits.ixc : 0, fpcr, &fl)
     }
     hostFPBegin(fpcr)
-    let res = a.squareRoot()
+    let res = fpPin(fpPin(a).squareRoot())
     let hf = hostFPEnd(fpcr)
     return fpFinish(res, hf, fpcr, &fl)
 }
@@ -323,17 +345,19 @@ enum FPOp { case add, sub, mul, div }
         return fpIsNeg(a) != fpIsNeg(b) ? -T.infinity : T.infinity
     }
     hostFPBegin(fpcr)
+    let (pa, pb) = fpPin((a, b))
     var res: T
     if rsqrt {
         // (3 + a*b) / 2 with one rounding: halve a first when that is exact.
-        if a.isNormal && a.exponent > T.leastNormalMagnitude.exponent {
-            res = T(1.5).addingProduct(a / 2, b)
+        if pa.isNormal && pa.exponent > T.leastNormalMagnitude.exponent {
+            res = T(1.5).addingProduct(pa / 2, pb)
         } else {
-            res = T(3.0).addingProduct(a, b) / 2
+            res = T(3.0).addingProduct(pa, pb) / 2
         }
     } else {
-        res = T(2.0).addingProduct(a, b)
+        res = T(2.0).addingProduct(pa, pb)
     }
+    res = fpPin(res)
     let hf = hostFPEnd(fpcr)
     return fpFinish(res, hf, fpcr, &fl)
 }
@@ -381,6 +405,9 @@ enum FPOp { case add, sub, mul, div }
 
 /// FixedToFP: `value` is the raw integer (sign-extended for signed).
 @inline(__always) func fpFromFixed<T: ArmFloat>(_ value: UInt64, fbits: Int, unsigned: Bool, _: T.Type, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
+    // FixedToFP gives +0 for 0 in every rounding mode (the host's unsigned
+    // conversion can produce -0 when rounding toward minus infinity).
+    if value == 0 { return T(0) }
     var res: T
     if fpcr & (3 << 22) == 0 {
         // Inexact when the integer has more significant bits than the format.
@@ -391,7 +418,13 @@ enum FPOp { case add, sub, mul, div }
         }
     } else {
         hostFPBegin(fpcr)
-        res = unsigned ? T(value) : T(Int64(bitPattern: value))
+        // Each conversion pins its own operand inside its branch: a select
+        // of both would run the unsigned one too, raising its Inexact.
+        if unsigned {
+            res = fpPin(T(fpPin(value)))
+        } else {
+            res = fpPin(T(Int64(bitPattern: fpPin(value))))
+        }
         fl |= hostFPEnd(fpcr)
     }
     if fbits != 0 { res = res * T(sign: .plus, exponent: T.Exponent(-fbits), significand: 1) }
@@ -435,7 +468,7 @@ enum FPOp { case add, sub, mul, div }
         }
     }
     hostFPBegin(fpcr)
-    let res = Float(a)
+    let res = fpPin(Float(fpPin(a)))
     var hf = hostFPEnd(fpcr)
     if hf & FPBits.ixc != 0 && a.magnitude < Double(Float.leastNormalMagnitude) { hf |= FPBits.ufc }
     return fpFinish(res, hf, fpcr, &fl)
@@ -455,12 +488,19 @@ enum FPOp { case add, sub, mul, div }
 /// Rounds a double (single values are widened exactly) to IEEE half.
 @inline(__always) func fpToHalf(_ a: Double, _ fpcr: UInt64, _ fl: inout UInt64) -> UInt64 {
     let sign: UInt64 = fpIsNeg(a) ? 0x8000 : 0
+    // FPCR.AHP: the alternative format has no infinities or NaNs; they
+    // become zero and the largest magnitude, with Invalid Operation.
+    let ahp = fpcr & FPBits.ahp != 0
     if a.isNaN {
+        if ahp { fl |= FPBits.ioc; return sign }
         if a.isSignalingNaN { fl |= FPBits.ioc }
         if fpcr & FPBits.dn != 0 { return 0x7E00 }
         return sign | 0x7E00 | ((a.bitPattern >> 42) & 0x1FF)
     }
-    if a.isInfinite { return sign | 0x7C00 }
+    if a.isInfinite {
+        if ahp { fl |= FPBits.ioc; return sign | 0x7FFF }
+        return sign | 0x7C00
+    }
     if a == 0 { return sign }
     let mag = a.magnitude
     var e = Int(mag.exponent)
@@ -478,7 +518,11 @@ enum FPOp { case add, sub, mul, div }
     var q = fpRoundTo(scaled, mode)
     let inexact = q != scaled
     if !tiny && q >= 2048 { q = 1024; e += 1 }
-    if e > 15 {
+    if ahp && e > 16 {
+        fl |= FPBits.ioc
+        return sign | 0x7FFF
+    }
+    if !ahp && e > 15 {
         fl |= FPBits.ofc | FPBits.ixc
         let toInf = rm == 0 || (rm == 1 && sign == 0) || (rm == 2 && sign != 0)
         return sign | (toInf ? 0x7C00 : 0x7BFF)
@@ -489,10 +533,10 @@ enum FPOp { case add, sub, mul, div }
     return sign | (UInt64(e + 15) << 10) | (qi - 1024)
 }
 
-/// IEEE half to double (exact).
+/// IEEE half (or, with FPCR.AHP, alternative half) to double (exact).
 @inline(__always) func fpFromHalf(_ h: UInt64, _ fpcr: UInt64, _ fl: inout UInt64) -> Double {
     let sign = (h >> 15) & 1, exp = (h >> 10) & 0x1F, frac = h & 0x3FF
-    if exp == 0x1F {
+    if exp == 0x1F && fpcr & FPBits.ahp == 0 {
         if frac == 0 { return sign != 0 ? -.infinity : .infinity }
         if frac & 0x200 == 0 { fl |= FPBits.ioc }
         if fpcr & FPBits.dn != 0 { return fpDefaultNaN(Double.self) }

@@ -256,7 +256,7 @@
     let a = fpFlushIn(a0, fpcr, &fl)
     if a.isNaN { return fpDoubleToSingle(a, fpcr, &fl).bits64 }
     hostFPBegin(fpcr & ~(3 << 22) | (3 << 22))
-    let f = Float(a)
+    let f = fpPin(Float(fpPin(a)))
     let hf = hostFPEnd(fpcr & ~(3 << 22) | (3 << 22))
     var b = UInt64(f.bitPattern)
     if hf & FPBits.ixc != 0 && !f.isInfinite { b |= 1 }

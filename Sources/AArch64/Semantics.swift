@@ -448,6 +448,8 @@ enum Sem {
 
         // MARK: Generic memory ops
         case .ldst:
+            if p.pointee.ra == AddrMode.ordered,
+               let f = Sem.misaligned(r, s, p, r[Int(p.pointee.rn)], sizeLog: Int(p.pointee.s2), write: false) { return f }
             let a = Sem.loadStore(r, s.pointee.mem, p)
             if a != 0 { return Sem.fault(r, s, p, a &- 1, Sem.isStore(p)) }
         case .ldstPair:
