@@ -187,8 +187,12 @@ struct V128 {
             switch (insn >> 17) & 0xF {
             case 0: return simdTwoRegMisc(r, insn, scalar: scalar)
             case 8: return scalar ? simdScalarPairwise(r, insn) : simdAcrossLanes(r, insn)
+            case 12 where (insn >> 10) & 3 == 2: return simdHalfTwoRegMisc(r, insn, scalar: scalar)
             default: return .undefined
             }
+        }
+        if (insn >> 22) & 1 == 1 && (insn >> 14) & 3 == 0 && (insn >> 10) & 1 == 1 {
+            return simdHalfThreeSame(r, insn, scalar: scalar)
         }
         if (insn >> 15) & 1 != 0 { return .undefined }
         if scalar {

@@ -26,12 +26,12 @@ def _disassemble(words, d):
     return res
 
 
-def _assembles_to(text, word, d):
+def _assembles_to(text, word, d, march='armv8-a'):
     src = os.path.join(d, 'a.s')
     obj = os.path.join(d, 'a.o')
     with open(src, 'w') as f:
         f.write(text + '\n')
-    p = subprocess.run(['aarch64-linux-gnu-as', '-march=armv8-a', src, '-o', obj],
+    p = subprocess.run(['aarch64-linux-gnu-as', '-march=' + march, src, '-o', obj],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if p.returncode != 0:
         return False
@@ -53,11 +53,38 @@ def _kind(text, is_mem):
     return 'int'
 
 
-def fuzz_cases(count, seed=4242):
+# FP16 and FHM encoding groups for fuzz_cases(templates=...): (mask, value)
+# of the fixed bits; register fields are forced afterwards as for the rest.
+FP16_TEMPLATES = [
+    (0x9F60_C400, 0x0E40_0400),   # AdvSIMD three same (FP16)
+    (0xDF60_C400, 0x5E40_0400),   # AdvSIMD scalar three same (FP16)
+    (0x9F7E_0C00, 0x0E78_0800),   # AdvSIMD two-reg misc (FP16)
+    (0xDF7E_0C00, 0x5E78_0800),   # AdvSIMD scalar two-reg misc (FP16)
+    (0x9F3E_0C00, 0x0E30_0800),   # AdvSIMD across lanes
+    (0xDF3E_0C00, 0x5E30_0800),   # AdvSIMD scalar pairwise
+    (0x9FC0_0400, 0x0F00_0000),   # AdvSIMD by element, size 00
+    (0x9FC0_0400, 0x0F80_0000),   # AdvSIMD by element, size 10 (FMLAL)
+    (0x9F20_0400, 0x0E20_0400),   # AdvSIMD three same (FMLAL)
+    (0x7FC0_0000, 0x1EC0_0000),   # scalar FP, ftype 11
+    (0x7FC0_0000, 0x1EC0_0000),
+    (0xFFC0_0000, 0x1FC0_0000),   # scalar FP 3-source, ftype 11
+    (0x9F80_0400, 0x0F00_0400),   # shift by immediate / modified immediate
+]
+
+
+def fuzz_cases(count, seed=4242, march="armv8-a", templates=None, kind_of=None):
     rng = random.Random(seed)
     words = []
     while len(words) < count * 6:
         w = rng.getrandbits(32)
+        if templates:
+            mask, val = rng.choice(templates)
+            w = (w & ~mask) | val
+            w = (w & ~0x1F) | rng.randrange(4)
+            w = (w & ~(0x1F << 5)) | (rng.randrange(4) << 5)
+            w = (w & ~(0x1F << 16)) | (rng.randrange(4) << 16)
+            words.append((w, False))
+            continue
         if rng.random() < 0.85:
             w = (w & ~(0xF << 25)) | (0x7 << 25)          # x111: FP/SIMD data processing
             w = (w & ~0x1F) | rng.randrange(4)
@@ -91,10 +118,13 @@ def fuzz_cases(count, seed=4242):
                 bad = True
             if not mem and re.search(r'\b[xw]4\b', text):
                 bad = True
-            if bad or not _assembles_to(text, w, d):
+            if bad or not _assembles_to(text, w, d, march):
+                continue
+            k = kind_of(text) if kind_of else _kind(text, mem)
+            if k is None:
                 continue
             seen.add(w)
-            cases.append((text, _kind(text, mem)))
+            cases.append((text, k))
             if len(cases) >= count:
                 break
     return cases
