@@ -69,12 +69,14 @@
         writeScalarBits(r, d, res)
         fpAccumulate(r, fl)
         return .ok
-    default:
+    case 3:
         // FCSEL.
         let cond = Int((insn >> 12) & 0xF)
         let src = Flags.holds(cond, Flags.materialize(r)) ? n : m
         writeScalarBits(r, d, readH(r, src))
         return .ok
+    default:
+        return .undefined
     }
 }
 

@@ -13,8 +13,9 @@
 # instruction and dumps V0-V3, X0-X4, NZCV, FPSR and the buffer; the program
 # runs under qemu-aarch64 and its dump becomes the fixture.
 #
-# FPSIMD_FUZZ_COUNT, FPSIMD_FUZZ_SEED and FPSIMD_OUT override the number of
-# random encodings, their seed and the output file (for one-off deeper runs).
+# FPSIMD_FUZZ_COUNT, FPSIMD_FUZZ_SEED, FPSIMD_STATE_SEED and FPSIMD_OUT
+# override the number of random encodings, their seed, the seed of the
+# input states and the output file (for one-off deeper runs).
 #
 # FPSIMD_SET=fp16 records the half-precision set instead (FEAT_FP16 and
 # FEAT_FHM, fp16_cases.py plus random encodings of those groups, assembled
@@ -296,7 +297,7 @@ def arm_arm_fixup(asm, vo):
 
 
 def main():
-    rng = random.Random(20261129)
+    rng = random.Random(int(os.environ.get('FPSIMD_STATE_SEED', '20261129')))
     if FP16:
         cases = fp16_cases.CASES + fuzz_cases(FUZZ_COUNT, FUZZ_SEED, march=MARCH, templates=FP16_TEMPLATES,
                                               kind_of=fp16_kind)
