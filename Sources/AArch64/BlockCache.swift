@@ -49,7 +49,7 @@ final class BlockCache {
 
     /// Decodes the block at `pc` and returns the arena index of its first
     /// op, or -1 when `pc` itself cannot be fetched.
-    func translate(_ pc: UInt64, mem: AddressSpace) -> Int32 {
+    func translate(_ pc: UInt64, mem: AddressSpace, features: FeatureSet) -> Int32 {
         if used + BlockCache.maxBlockInsns + 2 > BlockCache.capacity { flush() }
         let first = used
         var addr = pc
@@ -62,7 +62,7 @@ final class BlockCache {
             }
             mem.markCode(addr)
             let insn = mem.host(addr).loadUnaligned(as: UInt32.self)
-            var op = Decoder.decode(insn, pc: addr)
+            var op = Decoder.decode(insn, pc: addr, features: features)
             op.idx = UInt16(n)
             op.fn = Threaded.handler(op.code)
             n += 1

@@ -12,6 +12,10 @@ public enum Slot {
     public static let flagKind = 36
     public static let flagA = 37
     public static let flagB = 38
+    /// The CPU model's `FeatureSet` (raw value) and MIDR_EL1: what MRS of
+    /// the ID registers reads and which optional encodings decode.
+    public static let features = 39
+    public static let midr = 50
     public static let tpidr = 40
     public static let fpcr = 41
     public static let fpsr = 42
@@ -54,7 +58,17 @@ public final class CPU: @unchecked Sendable {
         r = .allocate(capacity: Slot.count)
         r.initialize(repeating: 0, count: Slot.count)
         r[Slot.exclAddr] = ~0
+        select(.max)
     }
+
+    /// Makes this CPU the given model (its features and MIDR).
+    public func select(_ model: CPUModel) {
+        r[Slot.features] = model.features.rawValue
+        r[Slot.midr] = model.midr
+    }
+
+    /// The features of the selected model.
+    public var features: FeatureSet { FeatureSet(rawValue: r[Slot.features]) }
 
     deinit { r.deallocate() }
 

@@ -20,6 +20,17 @@ public enum Decoder {
         return op
     }
 
+    /// Decodes `insn` for a CPU with `features`: an encoding of an optional
+    /// feature outside the set is UNDEFINED, as on a core without it.
+    public static func decode(_ insn: UInt32, pc: UInt64, features: FeatureSet) -> Op {
+        if features != .implemented, let need = FeatureGate.required(insn), !features.isSuperset(of: need) {
+            var op = Op(.undefined)
+            op.insn = insn
+            return op
+        }
+        return decode(insn, pc: pc)
+    }
+
     /// True when the op ends a block.
     @inline(__always)
     static func endsBlock(_ code: OpCode) -> Bool {

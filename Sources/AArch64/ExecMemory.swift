@@ -239,7 +239,7 @@ extension Sem {
             let ns = UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
             v = ns / (1_000_000_000 / Sem.counterFrequency)
         default:
-            guard let idv = Features.idRegister(id) else { return false }
+            guard let idv = FeatureSet(rawValue: r[Slot.features]).idRegister(id, midr: r[Slot.midr]) else { return false }
             v = idv
         }
         r[Int(p.pointee.rd)] = v

@@ -146,7 +146,7 @@ public final class Executor {
                     return .pcAlignment(addr: pc)
                 }
                 let gen = cache.generation
-                index = cache.translate(pc, mem: mem)
+                index = cache.translate(pc, mem: mem, features: FeatureSet(rawValue: r[Slot.features]))
                 if index < 0 {
                     r[Slot.pc] = pc
                     return .fault(addr: pc, write: false)

@@ -1,3 +1,4 @@
+import AArch64
 import Glibc
 import GuestMemory
 
@@ -125,6 +126,8 @@ extension LinuxProcess {
         var args = ["swift-qemu-lite"]
         if options.strace { args.append("-strace") }
         if let root = options.sysroot { args += ["-L", root] }
+        let model = CPUModel.of(midr: cpu.r[Slot.midr])
+        if model.name != CPUModel.max.name { args += ["-cpu", model.name] }
         if let first = argv.first { args += ["-0", first] }
         args += ["--", path]
         args += argv.dropFirst()

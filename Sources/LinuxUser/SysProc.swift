@@ -5,17 +5,9 @@ import GuestMemory
 // MARK: - /proc files that must describe the guest, not the emulator
 //
 // /proc/self/maps is made from the guest's region map and /proc/cpuinfo
-// from `Features`, so both say what the guest really has. Their contents
+// from the CPU model's `FeatureSet`, so both say what the guest really has. Their contents
 // are generated at open time into a memfd, which the guest then reads,
 // seeks and closes like any file.
-
-/// arm64 HWCAP bit names in bit order (arch/arm64/kernel/cpuinfo.c).
-let hwcapNames = ["fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32", "atomics", "fphp",
-                  "asimdhp", "cpuid", "asimdrdm", "jscvt", "fcma", "lrcpc", "dcpop", "sha3", "sm3", "sm4",
-                  "asimddp", "sha512", "sve", "asimdfhm", "dit", "uscat", "ilrcpc", "flagm", "ssbs", "sb",
-                  "paca", "pacg"]
-let hwcap2Names = ["dcpodp", "sve2", "sveaes", "svepmull", "svebitperm", "svesha3", "svesm4", "flagm2",
-                   "frint", "svei8mm", "svef32mm", "svef64mm", "svebf16", "i8mm", "bf16", "dgh", "rng", "bti"]
 
 /// Addresses of the guest's image and initial stack, for /proc/self/stat,
 /// cmdline, environ and auxv (the kernel's mm_struct fields).
@@ -144,10 +136,8 @@ extension LinuxProcess {
 
     /// /proc/cpuinfo as arm64 Linux prints it, one block per host CPU.
     public func procCpuinfo() -> String {
-        var features: [String] = []
-        for (i, n) in hwcapNames.enumerated() where Features.hwcap & (1 << UInt64(i)) != 0 { features.append(n) }
-        for (i, n) in hwcap2Names.enumerated() where Features.hwcap2 & (1 << UInt64(i)) != 0 { features.append(n) }
-        let midr = Features.midr
+        let features = cpu.features.cpuinfoNames
+        let midr = cpu.r[Slot.midr]
         func h(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
         let part = String((midr >> 4) & 0xfff, radix: 16)
         var out = ""

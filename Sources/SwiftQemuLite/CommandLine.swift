@@ -1,3 +1,4 @@
+import AArch64
 import Glibc
 
 /// The command line of swift-qemu-lite, compatible with qemu-aarch64's:
@@ -67,12 +68,15 @@ public enum CommandLineOptions {
         public var logFile: String?
         /// The program, already open (binfmt_misc's AT_EXECFD).
         public var programFD: Int32?
+        /// The CPU model's name (-cpu / QEMU_CPU), one of `CPUModel.all`.
+        public var cpuModel = CPUModel.max.name
 
         public var emulatorConfig: EmulatorConfig {
             var c = EmulatorConfig(programPath: programPath, argv: argv, environment: environment, sysroot: sysroot,
                                    strace: strace, stackSize: stackSize, randomSeed: randomSeed)
             c.unameRelease = unameRelease
             c.programFD = programFD
+            c.cpuModel = CPUModel.named(cpuModel) ?? .max
             return c
         }
     }
@@ -119,6 +123,7 @@ public enum CommandLineOptions {
         var randomSeed: UInt64?
         var reportInstructions = false
         var unameRelease: String?
+        var cpuModel = CPUModel.max.name
         var stats = false
         var logFile: String?
         var listLogItems = false
@@ -169,10 +174,12 @@ public enum CommandLineOptions {
         Option(name: "cpu", hasArg: true, env: "QEMU_CPU") { p, v in
             switch v {
             case "help": p.listCPUs = true
-            case "max": break
             default:
-                throw ParseError.badValue(option: "cpu", value: v,
-                                          reason: "the only CPU model is 'max' (the features this emulator implements)")
+                guard CPUModel.named(v) != nil else {
+                    throw ParseError.badValue(option: "cpu", value: v,
+                                              reason: "unknown CPU model (-cpu help lists them)")
+                }
+                p.cpuModel = v
             }
         },
         Option(name: "E", hasArg: true, env: "QEMU_SET_ENV") { p, v in
@@ -280,7 +287,7 @@ public enum CommandLineOptions {
                              sysroot: p.sysroot, strace: p.strace, stackSize: p.stackSize,
                              randomSeed: p.randomSeed, reportInstructions: p.reportInstructions,
                              unameRelease: p.unameRelease, stats: p.stats, logFile: p.logFile,
-                             programFD: launch.execFD))
+                             programFD: launch.execFD, cpuModel: p.cpuModel))
     }
 
     /// The host environment with -E (set) and -U (unset) applied in
@@ -386,7 +393,13 @@ public enum CommandLineOptions {
 
     public static var versionText: String { "\(toolName) version \(version)\n" }
 
-    public static var cpuList: String { "Available CPUs:\n  max\n" }
+    /// qemu's `-cpu help` layout, with what each model offers.
+    public static var cpuList: String {
+        "Available CPUs:\n" + CPUModel.all.map { m in
+            "  " + m.name + String(repeating: " ", count: max(1, 12 - m.name.count)) + m.summary
+                + " (" + m.features.cpuinfoNames.joined(separator: " ") + ")\n"
+        }.joined()
+    }
 
     public static var logItemList: String {
         "Log items (comma separated):\n"

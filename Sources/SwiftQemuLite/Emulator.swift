@@ -26,6 +26,9 @@ public struct EmulatorConfig: Sendable {
     /// The program as an open file (binfmt_misc's AT_EXECFD), read instead
     /// of `programPath` and closed; `programPath` still names it.
     public var programFD: Int32?
+    /// The CPU model (-cpu / QEMU_CPU): its features are what HWCAP, the ID
+    /// registers and /proc/cpuinfo report and which optional instructions run.
+    public var cpuModel: CPUModel = .max
 
     /// Where a dynamically linked program's interpreter is looked for when
     /// no sysroot is given: Debian's cross libc (libc6-arm64-cross).
@@ -117,7 +120,7 @@ public final class Emulator {
             program = try ELFLoader.load(image: image, name: ELFLoader.regionName(config.programPath),
                                          interpreter: interpreter, into: mem)
             var setup = StackSetup(argv: config.argv, envp: config.environment, execfn: config.programPath,
-                                   hwcap: Features.hwcap, hwcap2: Features.hwcap2,
+                                   hwcap: config.cpuModel.features.hwcap, hwcap2: config.cpuModel.features.hwcap2,
                                    random: config.randomSeed.map(Emulator.seededRandom))
             setup.stackSize = config.stackSize
             stack = try InitialStack.build(mem: mem, program: program, setup: setup)
@@ -126,6 +129,7 @@ public final class Emulator {
         }
 
         cpu = CPU()
+        cpu.select(config.cpuModel)
         cpu.pc = program.entry
         cpu.sp = stack.sp
         executor = Executor(cpu: cpu, mem: mem)

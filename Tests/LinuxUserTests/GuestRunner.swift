@@ -53,7 +53,7 @@ struct GuestRunner {
         let auxv: [(UInt64, UInt64)] = [
             (3, phdrAddr), (4, UInt64(phent)), (5, UInt64(phnum)), (6, 4096), (9, entry),
             (11, UInt64(getuid())), (12, UInt64(geteuid())), (13, UInt64(getgid())), (14, UInt64(getegid())),
-            (16, Features.hwcap), (17, 100), (23, 0), (25, random), (26, Features.hwcap2), (31, execfn), (0, 0),
+            (16, CPUModel.max.features.hwcap), (17, 100), (23, 0), (25, random), (26, CPUModel.max.features.hwcap2), (31, execfn), (0, 0),
         ]
         var words: [UInt64] = [UInt64(args.count)] + argPtrs + [0] + envPtrs + [0]
         for (k, v) in auxv { words += [k, v] }

@@ -131,13 +131,13 @@ final class SysrootTests: XCTestCase {
         let lines = text.split(separator: "\n").filter { $0.hasPrefix("Features\t: ") }
         XCTAssertFalse(lines.isEmpty)
         var expected: [String] = []
-        for bit in 0..<64 where Features.hwcap & (1 << UInt64(bit)) != 0 {
-            XCTAssertLessThan(bit, hwcapNames.count, "HWCAP bit \(bit) has no name")
-            if bit < hwcapNames.count { expected.append(hwcapNames[bit]) }
+        for bit in 0..<64 where CPUModel.max.features.hwcap & (1 << UInt64(bit)) != 0 {
+            XCTAssertLessThan(bit, FeatureSet.hwcapNames.count, "HWCAP bit \(bit) has no name")
+            if bit < FeatureSet.hwcapNames.count { expected.append(FeatureSet.hwcapNames[bit]) }
         }
-        for bit in 0..<64 where Features.hwcap2 & (1 << UInt64(bit)) != 0 {
-            XCTAssertLessThan(bit, hwcap2Names.count, "HWCAP2 bit \(bit) has no name")
-            if bit < hwcap2Names.count { expected.append(hwcap2Names[bit]) }
+        for bit in 0..<64 where CPUModel.max.features.hwcap2 & (1 << UInt64(bit)) != 0 {
+            XCTAssertLessThan(bit, FeatureSet.hwcap2Names.count, "HWCAP2 bit \(bit) has no name")
+            if bit < FeatureSet.hwcap2Names.count { expected.append(FeatureSet.hwcap2Names[bit]) }
         }
         for line in lines {
             XCTAssertEqual(line.dropFirst("Features\t: ".count).split(separator: " ").map(String.init), expected)

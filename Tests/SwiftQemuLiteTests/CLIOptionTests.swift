@@ -1,3 +1,4 @@
+import AArch64
 import Foundation
 import SwiftQemuLite
 import XCTest
@@ -95,12 +96,25 @@ final class CLIOptionTests: XCTestCase, ToolRunning {
         XCTAssertEqual(try applet("echo", ["ok"], env: ["QEMU_CPU": "max"]).stdout, "ok\n")
         let list = try run(["-cpu", "help"])
         XCTAssertEqual(list.status, 0)
-        XCTAssertEqual(list.stdout, "Available CPUs:\n  max\n")
-        for r in [try applet("true", options: ["-cpu", "cortex-a72"]), try applet("true", env: ["QEMU_CPU": "cortex-a72"])] {
+        XCTAssertTrue(list.stdout.hasPrefix("Available CPUs:\n  max "), list.stdout)
+        for name in ["cortex-a53", "cortex-a57", "cortex-a72"] { XCTAssertTrue(list.stdout.contains("\n  \(name) ")) }
+        for r in [try applet("true", options: ["-cpu", "cortex-a99"]), try applet("true", env: ["QEMU_CPU": "cortex-a99"])] {
             XCTAssertEqual(r.status, 1)
-            XCTAssertTrue(r.stderr.hasPrefix("swift-qemu-lite: invalid value 'cortex-a72' for option 'cpu'"), r.stderr)
+            XCTAssertTrue(r.stderr.hasPrefix("swift-qemu-lite: invalid value 'cortex-a99' for option 'cpu'"), r.stderr)
             XCTAssertEqual(r.stderr.filter { $0 == "\n" }.count, 1)
         }
+        // The model shows in /proc/cpuinfo: MIDR 0x410fd034 is a Cortex-A53
+        // (implementer 0x41, part 0xd03), and the flag beats the variable.
+        let a53 = CPUModel.named("cortex-a53")!.features.cpuinfoNames.joined(separator: " ")
+        for r in [try applet("cat", ["/proc/cpuinfo"], options: ["-cpu", "cortex-a53"]),
+                  try applet("cat", ["/proc/cpuinfo"], env: ["QEMU_CPU": "cortex-a53"]),
+                  try applet("cat", ["/proc/cpuinfo"], options: ["-cpu", "cortex-a53"], env: ["QEMU_CPU": "max"])] {
+            XCTAssertTrue(r.stdout.contains("CPU implementer\t: 0x41\n"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("CPU part\t: 0xd03\n"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("Features\t: \(a53)\n"), r.stdout)
+        }
+        let max = try applet("cat", ["/proc/cpuinfo"], options: ["-cpu", "max"])
+        XCTAssertTrue(max.stdout.contains("Features\t: \(CPUModel.max.features.cpuinfoNames.joined(separator: " "))\n"))
     }
 
     func testUnameRelease() throws {

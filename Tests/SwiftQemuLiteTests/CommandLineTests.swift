@@ -97,7 +97,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertNotNil(error(["-s", "lots", "p"]))
         XCTAssertNotNil(error(["-s", "1", "p"]))
         XCTAssertNotNil(error(["-p", "65536", "p"]))
-        XCTAssertNotNil(error(["-cpu", "cortex-a57", "p"]))
+        XCTAssertNotNil(error(["-cpu", "cortex-a99", "p"]))
         XCTAssertNotNil(error(["-E", "novalue", "p"]))
         XCTAssertEqual(error(["-g", "1234", "p"]), .unsupported(option: "g", reason: "there is no gdb stub"))
         XCTAssertNotNil(error(["-d", "in_asm", "p"]))

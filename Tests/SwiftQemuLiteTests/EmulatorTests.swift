@@ -24,8 +24,8 @@ final class EmulatorTests: XCTestCase {
         XCTAssertEqual(emu.cpu.x(0), 0)
         XCTAssertEqual(emu.instructionCount, 0)
         // The advertised features reach the auxv.
-        XCTAssertTrue(emu.stack.auxv.contains { $0 == (16, Features.hwcap) })
-        XCTAssertTrue(emu.stack.auxv.contains { $0 == (26, Features.hwcap2) })
+        XCTAssertTrue(emu.stack.auxv.contains { $0 == (16, CPUModel.max.features.hwcap) })
+        XCTAssertTrue(emu.stack.auxv.contains { $0 == (26, CPUModel.max.features.hwcap2) })
         // A seed makes AT_RANDOM reproducible, a different seed changes it.
         XCTAssertEqual(emu.mem.read(emu.stack.randomAddr, count: 16), Emulator.seededRandom(42))
         XCTAssertNotEqual(Emulator.seededRandom(42), Emulator.seededRandom(43))

@@ -1,0 +1,76 @@
+@testable import AArch64
+import XCTest
+
+/// HWCAP, the ID registers and the decoder must tell the same story for
+/// every CPU model.
+final class FeatureSetTests: XCTestCase {
+    /// Linux derives HWCAP from the ID registers (arch/arm64/kernel/
+    /// cpufeature.c, arm64_elf_hwcaps): (register, field shift, minimum
+    /// value, the feature it gives). The FP and AdvSIMD fields are signed
+    /// (0xF = absent).
+    static let kernelHwcaps: [(reg: Int, shift: UInt64, min: Int64, feature: FeatureSet, signed: Bool)] = [
+        (isar0, 4, 2, .pmull, false), (isar0, 4, 1, .aes, false), (isar0, 8, 1, .sha1, false),
+        (isar0, 12, 2, .sha512, false), (isar0, 12, 1, .sha2, false), (isar0, 16, 1, .crc32, false),
+        (isar0, 20, 2, .atomics, false), (isar0, 28, 1, .asimdrdm, false), (isar0, 32, 1, .sha3, false),
+        (isar0, 36, 1, .sm3, false), (isar0, 40, 1, .sm4, false), (isar0, 44, 1, .asimddp, false),
+        (isar0, 48, 1, .asimdfhm, false), (isar0, 52, 1, .flagm, false), (isar0, 52, 2, .flagm2, false),
+        (pfr0, 16, 0, .fp, true), (pfr0, 16, 1, .fphp, true), (pfr0, 20, 0, .asimd, true),
+        (pfr0, 20, 1, .asimdhp, true), (isar1, 0, 1, .dcpop, false), (isar1, 12, 1, .jscvt, false),
+        (isar1, 16, 1, .fcma, false), (isar1, 20, 1, .lrcpc, false), (isar1, 20, 2, .ilrcpc, false),
+        (isar1, 32, 1, .frint, false), (isar1, 52, 1, .i8mm, false),
+    ]
+    // MRS encodings (op0:op1:CRn:CRm:op2 as the system-register field).
+    static let pfr0 = 0xC020, isar0 = 0xC030, isar1 = 0xC031
+
+    func testHwcapFollowsFromIDRegistersForEveryModel() {
+        for model in CPUModel.all {
+            let f = model.features
+            for row in Self.kernelHwcaps {
+                guard let reg = f.idRegister(row.reg, midr: model.midr) else { return XCTFail("no register") }
+                var v = Int64((reg >> row.shift) & 0xF)
+                if row.signed && v >= 8 { v -= 16 }
+                XCTAssertEqual(v >= row.min, f.contains(row.feature),
+                               "\(model.name): field \(row.shift) of \(String(row.reg, radix: 16)) vs \(row.feature)")
+            }
+            XCTAssertEqual(f.idRegister(0xC000, midr: model.midr), model.midr)
+        }
+    }
+
+    func testModelsOfferOnlyImplementedFeatures() {
+        for model in CPUModel.all {
+            XCTAssertTrue(FeatureSet.implemented.isSuperset(of: model.features), model.name)
+            XCTAssertEqual(model.features.hwcap | model.features.hwcap2 << 32, model.features.rawValue)
+        }
+        XCTAssertEqual(CPUModel.max.features, .implemented)
+        // qemu-aarch64 -cpu cortex-a53 reports HWCAP 0x8fb and MIDR 0x410fd034.
+        let a53 = CPUModel.named("cortex-a53")!
+        XCTAssertEqual(a53.features.hwcap, 0x8FB & FeatureSet.implemented.hwcap)
+        XCTAssertEqual(a53.midr, 0x410F_D034)
+        XCTAssertFalse(a53.features.contains(.atomics))
+        XCTAssertNil(CPUModel.named("cortex-a99"))
+    }
+
+    /// Optional encodings decode for `max` and are UNDEFINED on a model
+    /// without their feature; base encodings decode everywhere.
+    func testDecoderHonoursTheModel() {
+        let a53 = CPUModel.named("cortex-a53")!.features
+        let cases: [(UInt32, FeatureSet?)] = [
+            (0xF8210040, .atomics),   // ldadd x1, x0, [x2]
+            (0xC8A07C41, .atomics),   // cas x0, x1, [x2]
+            (0xF8BFC020, .lrcpc),     // ldapr x0, [x1]
+            (0x9AC24C20, nil),        // crc32x w0, w1, x2 (needs crc32, which both have)
+            (0x8B020020, nil),        // add x0, x1, x2
+            (0x1E622820, nil),        // fadd d0, d1, d2
+            (0x1EE24020, nil),        // fcvt s0, h1 (Armv8.0)
+        ]
+        for (word, need) in cases {
+            XCTAssertNotEqual(Decoder.decode(word, pc: 0x1000, features: .implemented).code, .undefined,
+                              String(word, radix: 16))
+            let onA53 = Decoder.decode(word, pc: 0x1000, features: a53).code
+            XCTAssertEqual(onA53 == .undefined, need.map { !a53.contains($0) } ?? false, String(word, radix: 16))
+        }
+        XCTAssertEqual(FeatureGate.required(0x1EE22820), .fphp)  // fadd h0, h1, h2
+        XCTAssertEqual(FeatureGate.required(0x4E284800), .aes)   // aese v0.16b, v0.16b
+        XCTAssertNil(FeatureGate.required(0x8B020020))
+    }
+}
