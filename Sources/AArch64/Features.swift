@@ -46,7 +46,8 @@ public struct FeatureSet: OptionSet, Hashable, Sendable {
 
     /// Everything the executor implements. A feature joins this set in the
     /// same change that makes its instructions run and records their vectors.
-    public static let implemented: FeatureSet = [.fp, .asimd, .crc32, .atomics, .cpuid, .lrcpc, .dcpop]
+    public static let implemented: FeatureSet = [.fp, .asimd, .crc32, .atomics, .cpuid, .lrcpc, .dcpop,
+                                                 .fphp, .asimdhp, .asimdfhm]
 
     /// The Armv8.0 cores qemu also offers, with the crypto and CRC32
     /// extensions (their HWCAP under qemu-aarch64 is 0x8fb).
@@ -215,6 +216,8 @@ enum FeatureGate {
         (0x9FC03400, 0x0F001000, .asimdhp),     // by element FP16
         (0xDFC03400, 0x5F001000, .asimdhp),     // scalar by element FP16
         (0xBFF8FC00, 0x0F00FC00, .asimdhp),     // FMOV .4H/.8H immediate
+        (0x9FF0E400, 0x0F10E400, .asimdhp),     // SCVTF/UCVTF/FCVTZS/FCVTZU .4H/.8H, #fbits
+        (0xDFF0E400, 0x5F10E400, .asimdhp),     // scalar H, #fbits
     ]
 
     /// The feature an encoding needs, or nil for the base ISA. The first

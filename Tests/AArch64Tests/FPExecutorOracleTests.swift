@@ -34,6 +34,7 @@ final class FPExecutorOracleTests: XCTestCase {
         for (k, (i, v)) in (vectors.enumerated().map { ($0, $1) } + vectors.enumerated().map { ($0, $1) }).enumerated() {
             let fpsrIn: UInt64 = k < vectors.count ? 0 : 0x10
             for j in 0..<Slot.count where j != Slot.attention { r[j] = 0 }
+            cpu.select(.max)
             for j in 0..<8 { r[Slot.v + j] = v.vIn[j] }
             for j in 0..<4 { r[j] = v.xIn[j] }
             r[4] = memBase &+ v.xIn[4]
