@@ -23,8 +23,8 @@
 # Test ids look like SUITE/FILE@LEVEL; --filter is a shell glob on them
 # (e.g. 'execute/*@-O2', 'advsimd/vld*'). A test is skipped, with a reason,
 # when a dg directive asks for something this runner does not give: a
-# hardware effective target (NAME_hw) the emulator does not implement (FP16,
-# RDM, dot product, FJCVTZS, BTI...), SVE in any form, another target (big
+# hardware effective target (NAME_hw) the emulator does not implement (RDM,
+# dot product, FJCVTZS, BTI...), SVE in any form, another target (big
 # endian, ILP32, AArch32), unknown dg-add-options. Compiler-only checks
 # (NAME_ok) hold, as in GCC's own run. Other dg directives (dg-options,
 # dg-additional-options, dg-skip-if, dg-shouldfail, target selectors), and
@@ -103,8 +103,9 @@ cache = os.path.join(workdir, 'cache')
 os.makedirs(cache, exist_ok=True)
 
 # Effective targets true for static glibc on aarch64 with the emulator's
-# features (FP, ASIMD, CRC32, LSE).
-ET_YES = set('''lp64 int32plus int32 ptr32plus size32plus size20plus int128
+# features (FP, ASIMD, CRC32, LSE, FP16).
+ET_YES = set('''arm_v8_2a_fp16_scalar_ok arm_v8_2a_fp16_scalar_hw
+arm_v8_2a_fp16_neon_ok arm_v8_2a_fp16_neon_hw lp64 int32plus int32 ptr32plus size32plus size20plus int128
 longlong64 double64 double64plus large_double large_long_double alloca
 label_values trampolines indirect_jumps untyped_assembly return_address
 nonlocal_goto signal mmap fileio c99_runtime stdint_types vect_int vect_float
@@ -119,7 +120,7 @@ stack_size section_anchors aarch64_asm_crc_ok le'''.split())
 # Effective targets whose instructions the emulator does not implement (and
 # does not advertise), or that describe another target.
 ET_NO = {
-    'sve': 'SVE', 'sme': 'SME', 'fp16': 'FP16', 'bf16': 'BF16', 'i8mm': 'I8MM',
+    'sve': 'SVE', 'sme': 'SME', 'bf16': 'BF16', 'i8mm': 'I8MM',
     'f64mm': 'F64MM', 'f32mm': 'F32MM', 'dotprod': 'DotProd', 'crypto': 'crypto',
     'complex': 'FCMA', 'fjcvtzs': 'FJCVTZS', 'bti': 'BTI', 'v8_1a': 'RDM (ARMv8.1)',
     'big_endian': 'big endian', 'ilp32': 'ILP32', 'arm32': 'AArch32',
