@@ -457,7 +457,7 @@ enum FPOp { case add, sub, mul, div }
 /// NaNs, exponent 31 is a normal one; FPConvert and FPRoundCV).
 @inline(__always) func fpToHalf(_ a: Double, _ fpcr: UInt64, _ fl: inout UInt64) -> UInt64 {
     let sign: UInt64 = fpIsNeg(a) ? 0x8000 : 0
-    let ahp = fpcr & (1 << 26) != 0
+    let ahp = fpcr & H16.ahp != 0
     if a.isNaN {
         if ahp { fl |= FPBits.ioc; return sign }
         if a.isSignalingNaN { fl |= FPBits.ioc }
@@ -505,7 +505,7 @@ enum FPOp { case add, sub, mul, div }
 /// exponent 31 is a normal one.
 @inline(__always) func fpFromHalf(_ h: UInt64, _ fpcr: UInt64, _ fl: inout UInt64) -> Double {
     let sign = (h >> 15) & 1, exp = (h >> 10) & 0x1F, frac = h & 0x3FF
-    if exp == 0x1F && fpcr & (1 << 26) == 0 {
+    if exp == 0x1F && fpcr & H16.ahp == 0 {
         if frac == 0 { return sign != 0 ? -.infinity : .infinity }
         if frac & 0x200 == 0 { fl |= FPBits.ioc }
         if fpcr & FPBits.dn != 0 { return fpDefaultNaN(Double.self) }

@@ -1,5 +1,3 @@
-import Glibc
-
 // Half-precision (FEAT_FP16) arithmetic following the Arm ARM pseudocode
 // (FPUnpack, FPRound, FPAdd, FPMulAdd, ...) for N == 16. Values travel as
 // UInt64 holding the 16-bit pattern. FPCR.FZ16 flushes half-precision
