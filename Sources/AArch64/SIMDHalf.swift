@@ -157,16 +157,18 @@
     let fpcr = r[Slot.fpcr]
     var fl: UInt64 = 0
     let minBit = size >> 1 == 1
-    // Reduce(): halves reduced recursively, lower half first.
-    var lanes = (0..<(q ? 8 : 4)).map { a.elem($0, 16) }
-    while lanes.count > 1 {
-        var next: [UInt64] = []
-        for i in stride(from: 0, to: lanes.count, by: 2) {
-            next.append(h16PairOp(op, minBit, lanes[i], lanes[i + 1], fpcr, &fl))
+    // Reduce() halves recursively; pairing neighbours level by level builds
+    // the same tree.
+    var cur = a, count = q ? 8 : 4
+    while count > 1 {
+        var next = V128()
+        for i in 0..<(count / 2) {
+            next.setElem(i, 16, h16PairOp(op, minBit, cur.elem(2 * i, 16), cur.elem(2 * i + 1, 16), fpcr, &fl))
         }
-        lanes = next
+        cur = next
+        count /= 2
     }
-    writeScalarBits(r, Int(insn & 31), lanes[0])
+    writeScalarBits(r, Int(insn & 31), cur.elem(0, 16))
     fpAccumulate(r, fl)
     return .ok
 }
