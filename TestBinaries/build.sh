@@ -7,14 +7,21 @@
 #   NAME.glibc-O3-armv82   aarch64-linux-gnu-gcc -static -O3 -march=armv8.2-a
 #   NAME.musl-O2           zig cc -target aarch64-linux-musl -static -O2
 # Each assembly program is built once, without libc, as NAME.nolibc.
+# The Linux-runtime programs of src/runtime (signals, timers, processes,
+# I/O readiness, sockets, mappings, JIT, /proc) test the kernel interface
+# rather than code generation, so they are built twice, with each libc:
+#   NAME.glibc-O2, NAME.musl-O2
+# The Go programs of src/go/NAME (a main package each) are built with the
+# installed Go toolchain as NAME.go: GOARCH=arm64, CGO_ENABLED=0, stripped
+# (-s -w), no build id, no VCS stamp, -trimpath.
 # Dynamically linked programs (glibc's default) are built once, at -O2:
 #   NAME.glibc-dyn         from src/dynamic/NAME.c or .cc, and from hello.c
 # They need the arm64 shared libraries at run time: sysroot/ holds the few
 # the tests use (make-sysroot.sh), and they run with -L TestBinaries/sysroot.
 # Everything is stripped to keep the committed binaries small.
 #
-# Needs: gcc-aarch64-linux-gnu (with libc6-dev-arm64-cross) and the
-# ziglang Python package. After rebuilding, run record.sh to refresh the
+# Needs: gcc-aarch64-linux-gnu (with libc6-dev-arm64-cross), the
+# ziglang Python package and Go (1.19 or later). After rebuilding, run record.sh to refresh the
 # expected outputs.
 set -euo pipefail
 
@@ -57,6 +64,19 @@ build_dyn() {
     "$STRIP" "$bin/$name.glibc-dyn"
 }
 
+build_runtime() {
+    local name="$1" file="$src/runtime/$1.c"
+    "$CC" "${common[@]}" -O2 -o "$bin/$name.glibc-O2" "$file"
+    "${ZIGCC[@]}" "${common[@]}" -fno-sanitize=undefined -O2 -o "$bin/$name.musl-O2" "$file"
+    "$STRIP" "$bin/$name.glibc-O2" "$bin/$name.musl-O2"
+}
+
+build_go() {
+    local name="$1"
+    (cd "$src/go/$name" && CGO_ENABLED=0 GOOS=linux GOARCH=arm64 \
+        go build -trimpath -buildvcs=false -ldflags='-s -w -buildid=' -o "$bin/$name.go" .)
+}
+
 build_asm() {
     local name="$1"
     "$CC" -nostdlib -static -Wl,--build-id=none -o "$bin/$name.nolibc" "$src/$name.S"
@@ -73,6 +93,17 @@ for f in "$src"/*.S; do
     name="$(basename "$f" .S)"
     echo "build $name (no libc)"
     build_asm "$name"
+done
+
+for f in "$src"/runtime/*.c; do
+    name="$(basename "$f" .c)"
+    echo "build $name (runtime)"
+    build_runtime "$name"
+done
+for d in "$src"/go/*/; do
+    name="$(basename "$d")"
+    echo "build $name (Go)"
+    build_go "$name"
 done
 
 echo "build hello (dynamic)"

@@ -117,6 +117,9 @@ public final class LinuxProcess {
         let base = options.programPath.split(separator: "/").last.map(String.init) ?? ""
         self.threadName = Array(base.utf8.prefix(15))
         inheritHostSignalState()
+        // Like qemu's sigtramp page, mapped at load time: mapped lazily it
+        // would land in whatever hole the guest left and could later want.
+        _ = sigreturnTrampoline()
     }
 
     /// A new thread of `parent`'s process.
@@ -159,12 +162,10 @@ public final class LinuxProcess {
                 lock.release()
                 handleSyscall()
                 lock.acquire()
-            case .fault(let addr, _):
-                let code = mem.perms[Int(truncatingIfNeeded: min(addr, mem.size - 1) >> AddressSpace.pageShift)]
-                    & PagePerm.mapped != 0 && addr < mem.size ? SegvCode.accerr : SegvCode.maperr
-                raiseSynchronous(Sig.SIGSEGV, code: code, addr: addr)
+            case .fault(let addr, let write):
+                raiseAccessFault(addr: addr, write: write)
             case .pcAlignment(let addr):
-                raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr)
+                raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr, esr: Syndrome.pcAlignment)
             case .undefined(let insn):
                 undefinedInsn = (insn, cpu.pc)
                 raiseSynchronous(Sig.SIGILL, code: 1 /* ILL_ILLOPC */, addr: cpu.pc)
@@ -216,6 +217,14 @@ public final class LinuxProcess {
         if inForkedChild {
             inForkedChild = false
             cpu.r[0] = UInt64(bitPattern: Int64(ret))
+            return
+        }
+        if ret == -Errno.EINTR && row != nil && restartAfterSignal(nr: nr) {
+            // Run the SVC again once the handler returns, as the kernel
+            // does for -ERESTARTSYS with SA_RESTART.
+            cpu.pc &-= 4
+            cpu.r[0] = args[0]
+            if options.strace { Strace.emit(" = ? ERESTARTSYS (To be restarted)\n") }
             return
         }
         if keepX0 {

@@ -27,6 +27,34 @@ struct PendingSignal {
     var addr: UInt64
     /// Raised by an instruction: cannot be blocked or ignored.
     var synchronous: Bool
+    /// The ESR_EL1 value of a fault that the kernel reports in an
+    /// esr_context record (data and instruction aborts, PC alignment); 0
+    /// for none.
+    var esr: UInt64 = 0
+    /// si_value (siginfo offset 24) of timer and queued signals.
+    var value: UInt64 = 0
+}
+
+/// ESR_EL1 as the arm64 kernel hands it to user space in esr_context
+/// (arch/arm64/mm/fault.c set_thread_esr, kernel/traps.c arm64_notify_die).
+enum Syndrome {
+    static let il: UInt64 = 1 << 25
+    /// Data abort from EL0 (EC 0x24), WnR in bit 6; a page-level (level 3)
+    /// translation fault (DFSC 0b000111) for an unmapped page, a permission
+    /// fault (0b001111) for a mapped one. Above the user address range the
+    /// kernel sanitizes it to a level 0 translation fault.
+    static func dataAbort(write: Bool, mapped: Bool, userAddress: Bool) -> UInt64 {
+        var esr: UInt64 = 0x24 << 26 | il
+        if write { esr |= 1 << 6 }
+        if !userAddress { return esr | 0x04 }
+        return esr | (mapped ? 0x0F : 0x07)
+    }
+    /// Instruction abort from EL0 (EC 0x20), same fault status codes.
+    static func instructionAbort(mapped: Bool) -> UInt64 {
+        (0x20 << 26) | il | (mapped ? 0x0F : 0x07)
+    }
+    /// PC alignment fault (EC 0x22).
+    static let pcAlignment: UInt64 = (0x22 << 26) | il
 }
 
 enum SegvCode {
@@ -57,27 +85,74 @@ public enum SigFrame {
     public static let size = 128 + 4560
     public static let fpsimdMagic: UInt32 = 0x4650_8001
     public static let fpsimdSize: UInt32 = 528
+    public static let esrMagic: UInt32 = 0x4553_5201
+    public static let esrSize: UInt32 = 16
 }
 
 /// Host signals that arrived for a guest handler, one bit per signal,
 /// set from the host handler and drained between executor runs.
 let hostPendingSignals = Atomic<UInt64>(0)
 
-/// si_code and (si_pid | si_uid << 32) of the last host instance of each
-/// signal; plain memory, written only by the handler (async-signal-safe).
+/// si_code, the word at siginfo offset 16 (si_pid | si_uid << 32, or
+/// si_timerid | si_overrun << 32) and si_value of the last host instance of
+/// each signal; plain memory, written only by the handler
+/// (async-signal-safe).
 let hostSignalInfo: UnsafeMutablePointer<UInt64> = {
-    let p = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * 65)
-    p.initialize(repeating: 0, count: 2 * 65)
+    let p = UnsafeMutablePointer<UInt64>.allocate(capacity: 3 * 65)
+    p.initialize(repeating: 0, count: 3 * 65)
     return p
 }()
 
+/// One host thread's signals that were aimed at it (tgkill from inside the
+/// process, timer signals): the thread itself must take them, as Linux
+/// delivers a thread-directed signal to that thread only. Go's preemption
+/// depends on it: SIGURG must interrupt the goroutine on that very thread.
+final class ThreadSignalSlot: Sendable {
+    /// The host thread id owning the slot; 0 while free.
+    let tid = Atomic<Int32>(0)
+    let bits = Atomic<UInt64>(0)
+}
+
+/// Slots are claimed on first use and never freed (a reused thread id is
+/// the same host thread as far as signals go); when all are taken, signals
+/// go to the process-wide set.
+let threadSignalSlots: [ThreadSignalSlot] = (0..<512).map { _ in ThreadSignalSlot() }
+/// Set when some slot may hold bits, so threads only scan when needed.
+let threadSignalsPosted = Atomic<Int>(0)
+
+/// The slot of host thread `tid`, claimed if `claim`; async-signal-safe.
+func threadSignalSlot(_ tid: Int32, claim: Bool) -> ThreadSignalSlot? {
+    for slot in threadSignalSlots {
+        let owner = slot.tid.load(ordering: .acquiring)
+        if owner == tid { return slot }
+        if owner == 0 {
+            guard claim else { return nil }
+            if slot.tid.compareExchange(expected: 0, desired: tid, ordering: .acquiringAndReleasing).exchanged { return slot }
+            if slot.tid.load(ordering: .acquiring) == tid { return slot }
+        }
+    }
+    return nil
+}
+
 private let hostSignalHandler: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { sig, info, _ in
+    var directed = false
     if let info = info, sig > 0 && sig <= 64 {
         let raw = UnsafeRawPointer(info)
-        hostSignalInfo[2 * Int(sig)] = UInt64(UInt32(bitPattern: raw.load(fromByteOffset: 8, as: Int32.self)))
-        hostSignalInfo[2 * Int(sig) + 1] = raw.load(fromByteOffset: 16, as: UInt64.self)
+        let code = raw.load(fromByteOffset: 8, as: Int32.self)
+        hostSignalInfo[3 * Int(sig)] = UInt64(UInt32(bitPattern: code))
+        hostSignalInfo[3 * Int(sig) + 1] = raw.load(fromByteOffset: 16, as: UInt64.self)
+        hostSignalInfo[3 * Int(sig) + 2] = raw.load(fromByteOffset: 24, as: UInt64.self)
+        // SI_TKILL from this process, or SI_TIMER: meant for this thread.
+        let sender = raw.load(fromByteOffset: 16, as: Int32.self)
+        directed = (code == -6 && sender == getpid()) || code == -2
     }
-    hostPendingSignals.bitwiseOr(1 << UInt64(sig - 1), ordering: .relaxed)
+    let bit = UInt64(1) << UInt64(sig - 1)
+    if directed, let slot = threadSignalSlot(Int32(truncatingIfNeeded: HostSyscall.call(HostNR.gettid)), claim: true) {
+        slot.bits.bitwiseOr(bit, ordering: .releasing)
+        threadSignalsPosted.store(1, ordering: .releasing)
+    } else {
+        hostPendingSignals.bitwiseOr(bit, ordering: .relaxed)
+    }
     requestAttentionEverywhere()
 }
 
@@ -107,17 +182,37 @@ extension LinuxProcess {
     /// A signal raised by the current instruction (fault, undefined, brk).
     /// As in the kernel's force_sig_fault, a blocked or ignored one is reset
     /// to the default action.
-    func raiseSynchronous(_ sig: Int32, code: Int32, addr: UInt64) {
+    func raiseSynchronous(_ sig: Int32, code: Int32, addr: UInt64, esr: UInt64 = 0) {
         let bit = UInt64(1) << UInt64(sig - 1)
         if blocked & bit != 0 || sigActions[Int(sig)].handler == 1 {
             blocked &= ~bit
             sigActions[Int(sig)].handler = 0
         }
-        pending.insert(PendingSignal(sig: sig, code: code, addr: addr, synchronous: true), at: 0)
+        pending.insert(PendingSignal(sig: sig, code: code, addr: addr, synchronous: true, esr: esr), at: 0)
+    }
+
+    /// SIGSEGV for an access the executor refused at `addr`, with the
+    /// syndrome the kernel would report: an instruction abort when the
+    /// fetch itself faulted, a data abort otherwise.
+    func raiseAccessFault(addr: UInt64, write: Bool) {
+        let mapped = addr < mem.size
+            && mem.perms[Int(truncatingIfNeeded: addr >> AddressSpace.pageShift)] & PagePerm.mapped != 0
+        // TASK_SIZE of a 48-bit VA arm64 kernel.
+        let user = addr < 1 << 48
+        let esr = !write && addr == cpu.pc
+            ? Syndrome.instructionAbort(mapped: mapped)
+            : Syndrome.dataAbort(write: write, mapped: mapped, userAddress: user)
+        raiseSynchronous(Sig.SIGSEGV, code: mapped ? SegvCode.accerr : SegvCode.maperr, addr: addr, esr: esr)
     }
 
     /// A signal sent by kill/tgkill to this process.
     func queueSignal(_ sig: Int32, code: Int32) {
+        if heldForSignalfd(sig) {
+            // Pending in the host kernel, where a signalfd can read it.
+            if code == -6 /* SI_TKILL */ { _ = HostSyscall.call(HostNR.tgkill, pid, tid, Int(sig)) }
+            else { _ = HostSyscall.call(HostNR.kill, pid, Int(sig)) }
+            return
+        }
         if pending.contains(where: { $0.sig == sig && !$0.synchronous }) { return }
         let who = UInt64(UInt32(truncatingIfNeeded: pid)) | UInt64(getuid()) << 32
         pending.append(PendingSignal(sig: sig, code: code, addr: who, synchronous: false))
@@ -191,6 +286,7 @@ extension LinuxProcess {
             u32(0, UInt32(bitPattern: p.sig))
             u32(8, UInt32(bitPattern: p.code))
             u64(16, p.addr)
+            u64(24, p.value)
             // ucontext: uc_stack, uc_sigmask
             u64(SigFrame.ucStack, altStack.sp)
             u32(SigFrame.ucStack + 8, altStack.size == 0 ? 2 : (onAlt ? 1 : UInt32(bitPattern: altStack.flags)))
@@ -202,7 +298,8 @@ extension LinuxProcess {
             u64(SigFrame.sp, cpu.sp)
             u64(SigFrame.pc, cpu.pc)
             u64(SigFrame.pstate, cpu.nzcv)
-            // fpsimd_context record, then the null terminator (already zero).
+            // fpsimd_context record, esr_context for faults, then the null
+            // terminator (already zero), in the kernel's order.
             let fp = SigFrame.reserved
             u32(fp, SigFrame.fpsimdMagic)
             u32(fp + 4, SigFrame.fpsimdSize)
@@ -211,6 +308,12 @@ extension LinuxProcess {
             for v in 0..<32 {
                 u64(fp + 16 + 16 * v, cpu.vLow(v))
                 u64(fp + 24 + 16 * v, cpu.vHigh(v))
+            }
+            if p.esr != 0 {
+                let e = fp + Int(SigFrame.fpsimdSize)
+                u32(e, SigFrame.esrMagic)
+                u32(e + 4, SigFrame.esrSize)
+                u64(e + 8, p.esr)
             }
         }
         guard mem.write(frame, f), mem.writeU64(record, cpu.r[29]), mem.writeU64(record + 8, cpu.r[30]) else {
@@ -282,6 +385,66 @@ extension LinuxProcess {
         return Int(Int64(bitPattern: cpu.r[0]))
     }
 
+    /// Syscalls the kernel never restarts after a handler ran (they return
+    /// -ERESTARTNOHAND or use a restart block, or report EINTR by design):
+    /// epoll_pwait, pselect6, ppoll, nanosleep, clock_nanosleep,
+    /// rt_sigsuspend, rt_sigtimedwait, futex.
+    static let neverRestarted: Set<Int> = [22, 72, 73, 98, 101, 115, 133, 137]
+
+    /// After a host call of syscall `nr` failed with EINTR: true when the
+    /// kernel would restart it (ERESTARTSYS), that is when the signal that
+    /// interrupted it has a handler with SA_RESTART, or no handler at all
+    /// (ignored); then the caller rewinds to the SVC, and the handler, if
+    /// any, runs first.
+    func restartAfterSignal(nr: Int) -> Bool {
+        drainHostSignals()
+        guard let p = pending.first(where: { blocked & (1 << UInt64($0.sig - 1)) == 0 }) else { return false }
+        let act = sigActions[Int(p.sig)]
+        switch act.handler {
+        case 0: return defaultIgnored.contains(p.sig)
+        case 1: return true
+        default: return act.flags & GuestSA.restart != 0 && !Self.neverRestarted.contains(nr)
+        }
+    }
+
+    /// Runs a host wait (ppoll, pselect6, epoll_pwait) as the kernel runs
+    /// these calls with a signal mask argument (`maskAddr`, 0 for none):
+    /// the mask replaces the blocked set for the duration of the call, a
+    /// signal it lets in interrupts the wait with EINTR and its handler runs
+    /// under that mask, and the old mask comes back afterwards (through the
+    /// frame's uc_sigmask when a handler runs). `body` gets a host sigset_t
+    /// pointer for the host call's own mask argument: the host unblocks only
+    /// the signals the guest takes, atomically with the wait, so none slips
+    /// in between the check for pending signals and the wait.
+    func withWaitMask(_ maskAddr: UInt64, size: UInt64, _ body: (Int) -> Int) -> Int {
+        var mask = blocked
+        if maskAddr != 0 {
+            guard size == 8 else { return -Errno.EINVAL }
+            guard let m = mem.readU64(maskAddr) else { return -Errno.EFAULT }
+            mask = m & ~unblockable
+        }
+        let old = blocked
+        blocked = mask
+        syncHostSignals()
+        var hold = sigset_t(), hostOld = sigset_t()
+        sigfillset(&hold)
+        // Faults of the emulator itself stay deliverable.
+        for s in [Sig.SIGSEGV, Sig.SIGBUS, Sig.SIGILL, Sig.SIGFPE, Sig.SIGTRAP] { sigdelset(&hold, s) }
+        pthread_sigmask(SIG_BLOCK, &hold, &hostOld)
+        var during = hostOld
+        for s in Int32(1)...31 where mask & (1 << UInt64(s - 1)) != 0 { sigaddset(&during, s) }
+        let r = hasDeliverable ? -Errno.EINTR : withUnsafePointer(to: &during) { body(Int(bitPattern: $0)) }
+        pthread_sigmask(SIG_SETMASK, &hostOld, nil)
+        if r == -Errno.EINTR && hasDeliverable {
+            // deliverPending puts it back once the handler frame is built.
+            suspendSavedMask = old
+        } else {
+            blocked = old
+            syncHostSignals()
+        }
+        return r
+    }
+
     /// SIGKILL and SIGSTOP cannot be blocked.
     var unblockable: UInt64 { (1 << UInt64(Sig.SIGKILL - 1)) | (1 << UInt64(Sig.SIGSTOP - 1)) }
 
@@ -300,7 +463,10 @@ extension LinuxProcess {
             switch act.handler {
             case 1: want = .ignore
             case 0: want = isBlocked ? .catchRestart : .fallback
-            default: want = act.flags & GuestSA.restart != 0 ? .catchRestart : .catchInterrupt
+            // A guest handler must run while a host call blocks, so the
+            // call is always interrupted; restartAfterSignal decides whether
+            // the guest sees EINTR (SA_RESTART as the kernel applies it).
+            default: want = .catchInterrupt
             }
             if hostDispositions[Int(sig)] == want { continue }
             hostDispositions[Int(sig)] = want
@@ -315,6 +481,7 @@ extension LinuxProcess {
                 sigaction(sig, &sa, nil)
             }
         }
+        if signalfdSignals.load(ordering: .relaxed) != 0 { holdSignalfdSignals() }
     }
 
     /// What execve hands a new program: ignored signals stay ignored and the
@@ -352,13 +519,18 @@ extension LinuxProcess {
 
     /// Moves host signals caught for the guest into the pending queue.
     func drainHostSignals() {
-        let host = hostPendingSignals.exchange(0, ordering: .relaxed)
+        var host = hostPendingSignals.exchange(0, ordering: .relaxed)
+        if threadSignalsPosted.load(ordering: .acquiring) != 0,
+           let slot = threadSignalSlot(Int32(truncatingIfNeeded: HostSyscall.call(HostNR.gettid)), claim: false) {
+            host |= slot.bits.exchange(0, ordering: .acquiring)
+        }
         if host == 0 { return }
         for s in 1...Int32(Sig.count) where host & (1 << UInt64(s - 1)) != 0 {
             // The host's siginfo (si_code, si_pid, si_uid) has the same layout.
-            let code = Int32(bitPattern: UInt32(truncatingIfNeeded: hostSignalInfo[2 * Int(s)]))
+            let code = Int32(bitPattern: UInt32(truncatingIfNeeded: hostSignalInfo[3 * Int(s)]))
             if pending.contains(where: { $0.sig == s && !$0.synchronous }) { continue }
-            pending.append(PendingSignal(sig: s, code: code, addr: hostSignalInfo[2 * Int(s) + 1], synchronous: false))
+            pending.append(PendingSignal(sig: s, code: code, addr: hostSignalInfo[3 * Int(s) + 1], synchronous: false,
+                                         value: hostSignalInfo[3 * Int(s) + 2]))
         }
     }
 

@@ -102,7 +102,7 @@ extension LinuxProcess {
             guard let p = outBuf(a[2], 16) else { return -Errno.EFAULT }
             ts = Int(bitPattern: p)
         }
-        return HostSyscall.call(HostNR.ppoll, Int(bitPattern: fds), a.int(1), ts, 0, 8)
+        return withWaitMask(a[3], size: a[4]) { HostSyscall.call(HostNR.ppoll, Int(bitPattern: fds), a.int(1), ts, $0, 8) }
     }
 
     func sysGetcwd(_ a: SysArgs) -> Int {

@@ -53,6 +53,11 @@ extension LinuxProcess {
             if st.st_mode & S_IFMT == S_IFDIR { return -Errno.ENODEV }
             fileSize = Int64(st.st_size)
             name = fdPath(Int32(fd))
+            // Linux: every file mapping needs a readable fd, and a shared
+            // writable one a read-write fd (VM_MAYWRITE).
+            let mode = fcntl(Int32(fd), F_GETFL) & O_ACCMODE
+            if mode == O_WRONLY { return -Errno.EACCES }
+            if type != GuestMap.privateMap && prot & PROT_WRITE != 0 && mode != O_RDWR { return -Errno.EACCES }
         }
         var addr: UInt64
         if flags & (GuestMap.fixed | GuestMap.fixedNoreplace) != 0 {
@@ -114,15 +119,28 @@ extension LinuxProcess {
     /// mapping of `fd` (or shared anonymous memory for -1); false when the
     /// host refuses, and the caller falls back to a private copy.
     func mapHostShared(_ addr: UInt64, _ len: UInt64, fd: Int32, offset: UInt64) -> Bool {
+        var readOnly = false
         if fd >= 0 {
             let fl = fcntl(fd, F_GETFL)
-            guard fl >= 0, fl & O_ACCMODE == O_RDWR else { return false }
+            guard fl >= 0, fl & O_ACCMODE != O_WRONLY else { return false }
+            // A read-only file is shared read-only on the host as well; the
+            // guest cannot write it (mmap and mprotect refuse PROT_WRITE).
+            readOnly = fl & O_ACCMODE == O_RDONLY
         }
         let flags = MAP_SHARED | MAP_FIXED | (fd < 0 ? MAP_ANONYMOUS : 0)
-        guard let p = mmap(mem.host(addr), Int(len), PROT_READ | PROT_WRITE, flags, fd, off_t(offset)),
+        let prot = readOnly ? PROT_READ : PROT_READ | PROT_WRITE
+        guard let p = mmap(mem.host(addr), Int(len), prot, flags, fd, off_t(offset)),
               p != MAP_FAILED else { return false }
         shared.hostShared.append(addr..<(addr + len))
+        if readOnly { shared.hostSharedReadOnly.append(addr..<(addr + len)) }
         return true
+    }
+
+    /// True when part of `[addr, addr+len)` is a shared mapping of a file
+    /// opened read-only.
+    func overlapsReadOnlyShared(_ addr: UInt64, _ len: UInt64) -> Bool {
+        let r = addr..<(addr &+ len)
+        return shared.hostSharedReadOnly.contains { $0.overlaps(r) }
     }
 
     /// Puts private anonymous memory back under any host shared mapping in
@@ -140,13 +158,20 @@ extension LinuxProcess {
             if hi < r.upperBound { kept.append(hi..<r.upperBound) }
         }
         shared.hostShared = kept
+        shared.hostSharedReadOnly = shared.hostSharedReadOnly.flatMap { r -> [Range<UInt64>] in
+            guard r.overlaps(cut) else { return [r] }
+            return [r.lowerBound..<max(r.lowerBound, cut.lowerBound), min(r.upperBound, cut.upperBound)..<r.upperBound]
+                .filter { !$0.isEmpty }
+        }
     }
 
     func sysMprotect(_ a: SysArgs) -> Int {
         let addr = a[0], len = roundUp(a[1])
         guard addr & pageMask == 0 else { return -Errno.EINVAL }
         if len == 0 { return 0 }
-        return mem.protect(addr, len, prot: Int32(truncatingIfNeeded: a[2]) & 7) ? 0 : -Errno.ENOMEM
+        let prot = Int32(truncatingIfNeeded: a[2]) & 7
+        if prot & PROT_WRITE != 0 && overlapsReadOnlyShared(addr, len) { return -Errno.EACCES }
+        return mem.protect(addr, len, prot: prot) ? 0 : -Errno.ENOMEM
     }
 
     func sysMremap(_ a: SysArgs) -> Int {
@@ -201,8 +226,33 @@ extension LinuxProcess {
         if advice == 4 /* MADV_DONTNEED */ {
             mem.noteStore(addr, len)
             madvise(mem.host(addr), Int(len), MADV_DONTNEED)
+            reloadPrivateFilePages(addr, addr + len)
         }
         return 0
+    }
+
+    /// After MADV_DONTNEED, private file pages read back from the file, as
+    /// they fault in again from the page cache in Linux (the host discard
+    /// left zeros: the guest's copy is anonymous host memory).
+    func reloadPrivateFilePages(_ start: UInt64, _ end: UInt64) {
+        var a = start
+        while a < end {
+            guard let r = mem.region(containing: a) else { a += AddressSpace.pageSize; continue }
+            let stop = min(r.end, end)
+            defer { a = stop }
+            if !r.name.hasPrefix("/") || shared.hostShared.contains(where: { $0.contains(a) }) { continue }
+            let fd = open(r.name, O_RDONLY)
+            if fd < 0 { continue }
+            defer { close(fd) }
+            var done = 0
+            let want = Int(stop - a), off = off_t(r.offset + (a - r.start))
+            while done < want {
+                let n = pread(fd, mem.host(a) + done, want - done, off + off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                done += n
+            }
+        }
     }
 
     func fdPath(_ fd: Int32) -> String {

@@ -134,7 +134,8 @@ extension LinuxProcess {
         guard mem.checkRange(a[1], UInt64(n * 16), PagePerm.write) else { return -Errno.EFAULT }
         var host = [UInt8](repeating: 0, count: n * 12)
         let r = host.withUnsafeMutableBytes {
-            HostSyscall.call(HostNetNR.epoll_pwait, a.i32(0), Int(bitPattern: $0.baseAddress), n, a.i32(3), 0, 8)
+            let events = Int(bitPattern: $0.baseAddress)
+            return withWaitMask(a[4], size: a[5]) { HostSyscall.call(HostNetNR.epoll_pwait, a.i32(0), events, n, a.i32(3), $0, 8) }
         }
         if r <= 0 { return r }
         var out = [UInt8](repeating: 0, count: r * 16)
@@ -157,14 +158,24 @@ extension LinuxProcess {
         return HostSyscall.call(HostNetNR.timerfd_gettime, a.i32(0), Int(bitPattern: cur))
     }
 
-    /// fd_set and timespec are the same; the signal mask argument is not applied.
+    /// fd_set and timespec are the same; the signal mask is applied as in ppoll.
     func sysPselect6(_ a: SysArgs) -> Int {
         let n = a.i32(0)
         guard n >= 0 && n <= 65536 else { return -Errno.EINVAL }
         let setBytes = (n + 63) / 64 * 8
         guard let r = optOut(a[1], setBytes), let w = optOut(a[2], setBytes), let e = optOut(a[3], setBytes),
               let ts = optOut(a[4], 16) else { return -Errno.EFAULT }
-        return HostSyscall.call(HostNR.pselect6, n, r, w, e, ts, 0)
+        // The sixth argument points at {const sigset_t *ss; size_t ss_len}.
+        var maskAddr: UInt64 = 0, maskSize: UInt64 = 8
+        if a[5] != 0 {
+            guard let ss = mem.readU64(a[5]), let len = mem.readU64(a[5] + 8) else { return -Errno.EFAULT }
+            maskAddr = ss
+            maskSize = len
+        }
+        return withWaitMask(maskAddr, size: maskSize) { hostMask in
+            var arg: (Int, Int) = (hostMask, 8)
+            return withUnsafePointer(to: &arg) { HostSyscall.call(HostNR.pselect6, n, r, w, e, ts, Int(bitPattern: $0)) }
+        }
     }
 
     func sysSetitimer(_ a: SysArgs) -> Int {

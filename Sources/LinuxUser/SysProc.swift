@@ -37,10 +37,31 @@ extension LinuxProcess {
         case "environ": return procGuestBytes(options.procInfo.envStart, options.procInfo.envEnd)
         case "stat": return procStat().map { Array($0.utf8) }
         case "comm": return threadName + [0x0a]
+        case "status": return procStatus()
         default: break
         }
         if path == "/proc/cpuinfo" { return Array(procCpuinfo().utf8) }
         return nil
+    }
+
+    /// The host's status with the guest's comm on the Name line (the rest,
+    /// ids, memory and signal figures, is the emulator process's own).
+    func procStatus() -> [UInt8]? {
+        guard let f = fopen("/proc/self/status", "r") else { return nil }
+        defer { fclose(f) }
+        var out: [UInt8] = []
+        var line: UnsafeMutablePointer<CChar>? = nil
+        var cap = 0
+        defer { free(line) }
+        while getline(&line, &cap, f) > 0, let l = line {
+            let text = String(cString: l)
+            if text.hasPrefix("Name:") {
+                out += Array("Name:\t".utf8) + threadName + [0x0a]
+            } else {
+                out += Array(text.utf8)
+            }
+        }
+        return out
     }
 
     /// The auxv pairs the guest started with, AT_NULL included, as the

@@ -76,6 +76,7 @@ extension LinuxProcess {
                         $0.storeBytes(of: p.sig, toByteOffset: 0, as: Int32.self)
                         $0.storeBytes(of: p.code, toByteOffset: 8, as: Int32.self)
                         $0.storeBytes(of: p.addr, toByteOffset: 16, as: UInt64.self)
+                        $0.storeBytes(of: p.value, toByteOffset: 24, as: UInt64.self)
                     }
                     guard mem.write(a[1], info) else { return -Errno.EFAULT }
                 }
@@ -90,6 +91,7 @@ extension LinuxProcess {
     func sysRtSigpending(_ a: SysArgs) -> Int {
         var set: UInt64 = 0
         for p in pending { set |= 1 << UInt64(p.sig - 1) }
+        set |= hostPendingHeld()
         return mem.writeU64(a[0], set & blocked) ? 0 : -Errno.EFAULT
     }
 

@@ -70,6 +70,9 @@ final class SharedProcessState {
     /// Guest ranges backed by a host MAP_SHARED mapping (SysMemory.swift);
     /// changed only by the serialized mmap, munmap and mremap.
     var hostShared: [Range<UInt64>] = []
+    /// The part of hostShared mapped from a file opened read-only: never
+    /// writable (mmap and mprotect give EACCES, as in Linux).
+    var hostSharedReadOnly: [Range<UInt64>] = []
     /// Threads that have not called exit.
     private(set) var liveThreads = 1
     var multiThreaded = false

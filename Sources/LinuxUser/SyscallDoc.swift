@@ -43,8 +43,9 @@ public func syscallsMarkdown() -> String {
       exclusives and atomics are plain memory operations. futex is the host
       futex on the guest's words, so waits really block and wake across
       threads. CLONE_CHILD_CLEARTID is honoured at thread exit (pthread_join).
-      Signals from the host reach whichever thread runs next; tgkill to
-      another thread goes through the host.
+      Process-wide host signals reach whichever thread runs next; tgkill to
+      another thread goes through the host, and the thread it names takes
+      it (as do timer signals), which Go's SIGURG preemption needs.
     - Processes: clone without CLONE_VM (fork) and with CLONE_VFORK (vfork,
       posix_spawn) is a host fork of the emulator; a vfork parent waits until
       the child execs or exits, but their memories are separate copies.
@@ -57,8 +58,9 @@ public func syscallsMarkdown() -> String {
       exe (readlink and open give the guest program), maps (from the region
       map), auxv (the initial auxv), cmdline and environ (read live from the
       guest's stack, as Linux does), stat (the host's line with the guest's
-      comm and addresses), comm, and /proc/cpuinfo (arm64 format, Features
-      from `Features`). Other /proc files, fd/ among them, are the host's.
+      comm and addresses), status (the host's with the guest's comm as Name),
+      comm, and /proc/cpuinfo (arm64 format, Features from `Features`).
+      Other /proc files, fd/ among them, are the host's.
     - Paths: every absolute guest path goes through `xlatPath`
       (PathXlat.swift): under the sysroot (-L, QEMU_LD_PREFIX, or the
       default /usr/aarch64-linux-gnu when it held the dynamic loader) when
@@ -68,18 +70,28 @@ public func syscallsMarkdown() -> String {
     - Values that differ from qemu-aarch64 7.2 on purpose, following the
       arm64 kernel: F_GETFL reports O_LARGEFILE (qemu drops it);
       MAP_FIXED_NOREPLACE is honoured; execve of an arm64 program works without
-      binfmt_misc.
+      binfmt_misc; data aborts add an esr_context record to the signal frame;
+      an undefined instruction is ILL_ILLOPC (qemu: ILL_ILLOPN).
     - mmap: private file mappings are copies of the file; MAP_SHARED ones
       (anonymous, or of a file open read-write, within the file's size) are
       host shared mappings placed over the guest pages, so forked children,
       other processes and the file see the writes (POSIX semaphores,
-      multiprocessing, SQLite's WAL index). A shared mapping of a read-only
-      file, or one reaching past the end of its file, is still a copy;
-      mremap turns a moved shared mapping into a private copy.
+      multiprocessing, SQLite's WAL index). A file opened read-only is shared
+      read-only on the host too, and PROT_WRITE on it (mmap or mprotect)
+      gives EACCES, as in Linux. A shared mapping reaching past the end of
+      its file is still a copy (no SIGBUS past EOF); mremap turns a moved
+      shared mapping into a private copy. MADV_DONTNEED zeroes private
+      anonymous pages and reads private file pages back from the file.
     - Signals: dispositions, masks, sigaltstack and delivery to guest handlers
-      with the kernel's rt_sigframe (siginfo, ucontext, FPSIMD record). Host
-      signals reach a guest handler between executor runs. Stop signals are
-      treated as ignored. A default-fatal signal ends the run with
+      with the kernel's rt_sigframe (siginfo, ucontext, FPSIMD record, and
+      an esr_context record for data and instruction aborts and PC
+      alignment faults). Host signals reach a guest handler between executor
+      runs; a host call they interrupt returns EINTR, or with SA_RESTART
+      (for calls the kernel restarts) the SVC runs again after the handler.
+      ppoll, pselect6 and epoll_pwait install their mask for the wait. Stop
+      signals are treated as ignored. signalfd is the host's: the signals
+      of its masks stay blocked on the host while the guest blocks them (on
+      the thread that set its mask), so they wait in the host kernel. A default-fatal signal ends the run with
       `.signaled(sig)`; the caller then uses `dieBySignal`.
     - prlimit64 reads limits from the host; new limits for RLIMIT_DATA,
       RLIMIT_STACK and RLIMIT_AS are accepted but not applied to the emulator.

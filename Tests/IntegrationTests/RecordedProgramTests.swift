@@ -15,6 +15,9 @@ final class RecordedProgramTests: XCTestCase {
         "asmhello", "asmexit", "asmfaults", "hello", "printf", "string", "malloc", "fileio", "auxv",
         "setjmp", "libm", "int128", "unaligned", "exitcodes", "dlopen", "cxx", "procfs",
         "multicall",
+        // Linux runtime (TestBinaries/src/runtime and src/go).
+        "sigctx", "sigsegv", "timers", "procs", "execs", "iopoll", "sockets", "mmapfile", "jit", "procviews",
+        "go-basic", "go-preempt", "go-net",
     ]
 
     override func setUpWithError() throws {
@@ -39,6 +42,19 @@ final class RecordedProgramTests: XCTestCase {
     func testCxxWithLibstdcxx() throws { try check(program: "cxx") }
     func testProcViews() throws { try check(program: "procfs") }
     func testMultiCallProgram() throws { try check(program: "multicall") }
+    func testSignalContextAndFlags() throws { try check(program: "sigctx") }
+    func testFaultSignalsRecovered() throws { try check(program: "sigsegv") }
+    func testTimersAndRestart() throws { try check(program: "timers") }
+    func testForkWaitGroups() throws { try check(program: "procs") }
+    func testExecve() throws { try check(program: "execs") }
+    func testPollSelectEpoll() throws { try check(program: "iopoll") }
+    func testSockets() throws { try check(program: "sockets") }
+    func testMappings() throws { try check(program: "mmapfile") }
+    func testJIT() throws { try check(program: "jit") }
+    func testProcSelfViews() throws { try check(program: "procviews") }
+    func testGoRuntime() throws { try check(program: "go-basic") }
+    func testGoAsyncPreemption() throws { try check(program: "go-preempt") }
+    func testGoNetworking() throws { try check(program: "go-net") }
 
     /// Guards against a program added to TestBinaries that no test runs, and
     /// against a fixture directory that lost its files.

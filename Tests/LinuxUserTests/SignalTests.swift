@@ -140,7 +140,12 @@ final class SignalTests: XCTestCase {
         XCTAssertEqual(p.mem.readU64(uc + 176 + 256), stack + 0x10000) // sigcontext.sp
         XCTAssertEqual(p.mem.readU32(uc + 176 + 288), 0x4650_8001)     // FPSIMD_MAGIC
         XCTAssertEqual(p.mem.readU32(uc + 176 + 292), 528)
-        XCTAssertEqual(p.mem.readU64(uc + 176 + 288 + 528), 0)         // terminator
+        // A data abort adds esr_context after it, as the kernel does: EC
+        // 0x24 (data abort from EL0), IL, a read, a translation fault.
+        XCTAssertEqual(p.mem.readU32(uc + 176 + 288 + 528), 0x4553_5201)  // ESR_MAGIC
+        XCTAssertEqual(p.mem.readU32(uc + 176 + 288 + 532), 16)
+        XCTAssertEqual(p.mem.readU64(uc + 176 + 288 + 536), 0x9200_0007)
+        XCTAssertEqual(p.mem.readU64(uc + 176 + 288 + 544), 0)         // terminator
         XCTAssertEqual(info & 15, 0)
     }
 }

@@ -1,0 +1,3 @@
+module go-basic
+
+go 1.19

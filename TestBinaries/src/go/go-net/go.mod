@@ -1,0 +1,3 @@
+module go-net
+
+go 1.19

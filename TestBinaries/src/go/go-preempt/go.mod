@@ -1,0 +1,3 @@
+module go-preempt
+
+go 1.19
