@@ -59,6 +59,16 @@ public final class Executor {
     /// Which core runs the ops.
     public var core: Core
 
+    /// Debug-log hooks (-d), nil when off: each costs one check per block
+    /// translation or per return to the dispatcher, never per instruction.
+    /// `onTranslate` gets a new block's guest pc and instruction count
+    /// (-d in_asm). `onBlock` runs before every block with this executor's
+    /// CPU, the pc and the block's host address; while it is set blocks are
+    /// not chained, so every block passes through the dispatcher (-d exec,
+    /// cpu). A thread's executor takes its creator's hooks.
+    public var onTranslate: ((UInt64, Int) -> Void)?
+    public var onBlock: ((CPU, UInt64, UnsafeRawPointer) -> Void)?
+
     /// Attention bits in `Slot.attention`.
     public static let attentionFlush: UInt64 = 1
     public static let attentionStop: UInt64 = 2
@@ -113,6 +123,7 @@ public final class Executor {
         let s = state
         let cache = self.cache
         let threaded = core == .threaded
+        let onTranslate = self.onTranslate, onBlock = self.onBlock
         var pc = r[Slot.pc]
         // The op whose link should point at the block we enter next.
         var linkOwner: UnsafeMutablePointer<Op>? = nil
@@ -153,8 +164,13 @@ public final class Executor {
                 }
                 translated &+= 1
                 if gen != cache.generation { linkOwner = nil }
+                if let log = onTranslate { log(pc, Int(cache.ops[cache.used - 1].idx) + 1) }
             } else {
                 hits &+= 1
+            }
+            if let log = onBlock {
+                linkOwner = nil
+                log(cpu, pc, UnsafeRawPointer(cache.ops + Int(index)))
             }
             if let owner = linkOwner {
                 switch linkWhich {

@@ -17,6 +17,10 @@ public struct ProcessOptions: Sendable {
     /// With a seed (-seed / QEMU_RAND_SEED), getrandom returns a
     /// reproducible stream; this is its state, advanced by each call.
     public var randomState: UInt64? = nil
+    /// -d unimp: log unknown syscalls and undefined instructions.
+    public var logUnimp = false
+    /// -d guest_errors: log guest faults and syscalls failing with EFAULT.
+    public var logGuestErrors = false
 
     public init() {}
 }
@@ -163,11 +167,18 @@ public final class LinuxProcess {
                 handleSyscall()
                 lock.acquire()
             case .fault(let addr, let write):
+                if options.logGuestErrors {
+                    let mapped = addr < mem.size
+                        && mem.perms[Int(truncatingIfNeeded: addr >> AddressSpace.pageShift)] & PagePerm.mapped != 0
+                    logGuestFault("SIGSEGV", addr: addr, write: write, code: mapped ? SegvCode.accerr : SegvCode.maperr)
+                }
                 raiseAccessFault(addr: addr, write: write)
             case .pcAlignment(let addr):
+                if options.logGuestErrors { logGuestFault("SIGBUS", addr: addr, write: false, code: 1) }
                 raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr, esr: Syndrome.pcAlignment)
             case .undefined(let insn):
                 undefinedInsn = (insn, cpu.pc)
+                if options.logUnimp { logUndefined(insn) }
                 raiseSynchronous(Sig.SIGILL, code: 1 /* ILL_ILLOPC */, addr: cpu.pc)
             case .breakpoint:
                 raiseSynchronous(Sig.SIGTRAP, code: 1 /* TRAP_BRKPT */, addr: cpu.pc)
@@ -185,6 +196,24 @@ public final class LinuxProcess {
 
     /// The last undefined instruction, for the message shown when SIGILL kills.
     var undefinedInsn: (UInt32, UInt64)?
+
+    /// -d unimp: the word, and what it is when the disassembler knows it
+    /// (an instruction of a feature the executor does not implement).
+    func logUndefined(_ insn: UInt32) {
+        let what = Disassembler.disassemble(insn, pc: cpu.pc).map { " (" + $0.text + ")" } ?? ""
+        Strace.emit("unimp: undefined instruction 0x\(Disassembler.hex8(insn))\(what) at pc 0x\(String(cpu.pc, radix: 16))\n")
+    }
+
+    /// -d guest_errors: a fault the guest is about to receive as a signal.
+    func logGuestFault(_ sig: String, addr: UInt64, write: Bool, code: Int32) {
+        if sig == "SIGBUS" {
+            Strace.emit("guest_errors: SIGBUS: branch to 0x\(String(addr, radix: 16)), not a multiple of 4\n")
+            return
+        }
+        let kind = code == SegvCode.maperr ? "unmapped" : "no permission"
+        Strace.emit("guest_errors: \(sig) at pc 0x\(String(cpu.pc, radix: 16)): \(write ? "write to" : "access to") "
+                    + "0x\(String(addr, radix: 16)) (\(kind))\n")
+    }
 
     // MARK: - Syscall dispatch
 
@@ -204,6 +233,7 @@ public final class LinuxProcess {
                 Strace.emit("\(pid) Unknown syscall \(nr)\n")
             }
         }
+        if row == nil && options.logUnimp { Strace.emit("Unsupported syscall: \(nr)\n") }
         keepX0 = false
         let ret: Int
         if let row = row {
@@ -212,6 +242,9 @@ public final class LinuxProcess {
             ret = row.serialized ? shared.locked { row.handler(self, args) } : row.handler(self, args)
         } else {
             ret = -Errno.ENOSYS
+        }
+        if ret == -Errno.EFAULT && options.logGuestErrors, let row = row {
+            Strace.emit("guest_errors: \(row.name): bad address in an argument (EFAULT) at pc 0x\(String(cpu.pc, radix: 16))\n")
         }
         if termination != nil { return }
         if inForkedChild {

@@ -219,6 +219,8 @@ extension LinuxProcess {
         if a[1] != 0 { childCPU.sp = a[1] }
         if flags & GuestClone.settls != 0 { childCPU.tpidr = a[3] }
         let childExecutor = Executor(cpu: childCPU, mem: mem)
+        childExecutor.onTranslate = executor.onTranslate // -d in_asm
+        childExecutor.onBlock = executor.onBlock // -d exec, cpu
         shared.addCPU(childCPU)
         shared.installCodeWriteHook(mem)
         shared.multiThreaded = true

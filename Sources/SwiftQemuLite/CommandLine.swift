@@ -64,8 +64,11 @@ public enum CommandLineOptions {
         public var unameRelease: String?
         /// Print instructions, syscalls and guest MIPS at exit (--stats).
         public var stats = false
-        /// Where the -d log (the syscall trace) goes (-D); nil is stderr.
+        /// Where the -d log (the syscall trace and the -d items) goes (-D);
+        /// nil is stderr.
         public var logFile: String?
+        /// The -d items other than strace.
+        public var logItems: LogItems = []
         /// The program, already open (binfmt_misc's AT_EXECFD).
         public var programFD: Int32?
         /// The CPU model's name (-cpu / QEMU_CPU), one of `CPUModel.all`.
@@ -76,6 +79,7 @@ public enum CommandLineOptions {
                                    strace: strace, stackSize: stackSize, randomSeed: randomSeed)
             c.unameRelease = unameRelease
             c.programFD = programFD
+            c.logItems = logItems
             c.cpuModel = CPUModel.named(cpuModel) ?? .max
             return c
         }
@@ -126,6 +130,7 @@ public enum CommandLineOptions {
         var cpuModel = CPUModel.max.name
         var stats = false
         var logFile: String?
+        var logItems: LogItems = []
         var listLogItems = false
     }
 
@@ -139,12 +144,17 @@ public enum CommandLineOptions {
     /// qemu's -d items: those with a meaning here, and why the rest are not.
     static let logItems: [(name: String, supported: Bool, note: String)] = [
         ("strace", true, "log system calls (the same as -strace)"),
-        ("in_asm", false, "there is no disassembly log"),
-        ("exec", false, "there is no execution trace"),
-        ("cpu", false, "there is no CPU state log"),
-        ("unimp", false, "unimplemented features are not logged; an unknown syscall shows in -strace"),
-        ("guest_errors", false, "guest errors are not logged"),
-        ("page", false, "there is no page log; the guest can read /proc/self/maps"),
+        ("in_asm", true, "show target assembly code for each compiled TB"),
+        ("exec", true, "show trace before each executed TB (blocks are not chained while on)"),
+        ("cpu", true, "show CPU registers before entering a TB (blocks are not chained while on)"),
+        ("unimp", true, "log unimplemented functionality (unknown syscalls, undefined instructions)"),
+        ("guest_errors", true, "log when the guest OS does something invalid (faults, EFAULT from syscalls)"),
+        ("page", true, "dump pages at beginning of user mode emulation"),
+    ]
+
+    /// The `LogItems` member of a supported -d item other than strace.
+    static let logItemFlags: [String: LogItems] = [
+        "in_asm": .inAsm, "exec": .exec, "cpu": .cpu, "page": .page, "unimp": .unimp, "guest_errors": .guestErrors,
     ]
 
     static func applyLogItems(_ p: inout Partial, _ v: String) throws {
@@ -157,6 +167,7 @@ public enum CommandLineOptions {
                 throw ParseError.unsupported(option: "d " + item, reason: known.note)
             }
             if item == "strace" { p.strace = true }
+            if let flag = logItemFlags[item] { p.logItems.insert(flag) }
         }
     }
 
@@ -287,7 +298,7 @@ public enum CommandLineOptions {
                              sysroot: p.sysroot, strace: p.strace, stackSize: p.stackSize,
                              randomSeed: p.randomSeed, reportInstructions: p.reportInstructions,
                              unameRelease: p.unameRelease, stats: p.stats, logFile: p.logFile,
-                             programFD: launch.execFD, cpuModel: p.cpuModel))
+                             logItems: p.logItems, programFD: launch.execFD, cpuModel: p.cpuModel))
     }
 
     /// The host environment with -E (set) and -U (unset) applied in

@@ -30,6 +30,9 @@ public struct EmulatorConfig: Sendable {
     /// registers and /proc/cpuinfo report and which optional instructions run.
     public var cpuModel: CPUModel = .max
 
+    /// qemu's -d log items to write (to `Strace.fd`, stderr or the -D file).
+    public var logItems: LogItems = []
+
     /// Where a dynamically linked program's interpreter is looked for when
     /// no sysroot is given: Debian's cross libc (libc6-arm64-cross).
     public var defaultSysroot: String?
@@ -141,7 +144,37 @@ public final class Emulator {
         options.unameRelease = config.unameRelease
         // A stream apart from the AT_RANDOM bytes drawn from the same seed.
         options.randomState = config.randomSeed.map { $0 ^ 0x6765_7472_616e_646f }
+        options.logUnimp = config.logItems.contains(.unimp)
+        options.logGuestErrors = config.logItems.contains(.guestErrors)
         process = LinuxProcess(mem: mem, cpu: cpu, executor: executor, brkStart: program.brkStart, options: options)
+        var symbols = GuestSymbols()
+        if !config.logItems.intersection([.inAsm, .exec]).isEmpty {
+            symbols = GuestSymbols(elf: image.bytes, bias: program.programEntry &- image.entry)
+        }
+        installLog(config.logItems, info: options.procInfo, symbols: symbols)
+    }
+
+    /// Hooks the -d items into the main thread's executor (threads it
+    /// creates take the same hooks); with none there is nothing to check
+    /// while running.
+    func installLog(_ items: LogItems, info: ProcInfo, symbols: GuestSymbols) {
+        let mem = self.mem
+        if items.contains(.page) {
+            DebugLog.emit(DebugLog.pageLayout(mem: mem, program: program, stack: stack, info: info))
+        }
+        if items.contains(.inAsm) {
+            executor.onTranslate = { pc, count in
+                DebugLog.emit(DebugLog.inAsm(pc: pc, count: count, mem: mem, symbol: symbols.name(at: pc)))
+            }
+        }
+        let exec = items.contains(.exec), regs = items.contains(.cpu)
+        if exec || regs {
+            executor.onBlock = { cpu, pc, host in
+                var s = exec ? DebugLog.execLine(pc: pc, host: host, symbol: symbols.name(at: pc)) : ""
+                if regs { s += DebugLog.cpuState(cpu, pc: pc) }
+                DebugLog.emit(s)
+            }
+        }
     }
 
     /// What /proc/self/{stat,cmdline,environ,auxv} show: the argument and

@@ -38,7 +38,7 @@ public enum Tool {
         case .run(let settings):
             // Opened only when there is something to log, as qemu does, so a
             // QEMU_LOG_FILENAME meant for qemu is not truncated for nothing.
-            if let log = settings.logFile, settings.strace {
+            if let log = settings.logFile, settings.strace || !settings.logItems.isEmpty {
                 let fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
                 if fd < 0 { fail("\(log): \(String(cString: strerror(errno)))") }
                 LinuxUser.Strace.fd = fd

@@ -100,7 +100,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertNotNil(error(["-cpu", "cortex-a99", "p"]))
         XCTAssertNotNil(error(["-E", "novalue", "p"]))
         XCTAssertEqual(error(["-g", "1234", "p"]), .unsupported(option: "g", reason: "there is no gdb stub"))
-        XCTAssertNotNil(error(["-d", "in_asm", "p"]))
+        XCTAssertNotNil(error(["-d", "in_asm,bogus", "p"]))
         XCTAssertNotNil(error(["p"], env: ["QEMU_STACK_SIZE=huge"]))
     }
 
