@@ -83,6 +83,35 @@ build_asm() {
     "$STRIP" "$bin/$name.nolibc"
 }
 
+# Thread programs (src/threads/), static glibc at -O2. threads-atomics is
+# built twice so that both kinds of atomics are exercised:
+#   threads-atomics.glibc-llsc  -march=armv8-a -mno-outline-atomics: LDXR/STXR, LDXP/STXP
+#   threads-atomics.glibc-lse   -march=armv8.1-a: LDADD, SWP, CAS, CASP
+# and threads-alignment with -march=armv8.3-a for its inline assembly.
+# `./build.sh threads` rebuilds only these.
+build_threads() {
+    for f in "$src"/threads/*.c; do
+        local name
+        name="$(basename "$f" .c)"
+        echo "build $name (threads)"
+        rm -f "$bin/$name".*
+        if [ "$name" = threads-atomics ]; then
+            "$CC" "${common[@]}" -O2 -march=armv8-a -mno-outline-atomics -o "$bin/$name.glibc-llsc" "$f"
+            "$CC" "${common[@]}" -O2 -march=armv8.1-a -o "$bin/$name.glibc-lse" "$f"
+        elif [ "$name" = threads-alignment ]; then
+            # LSE and LDAPR in inline assembly.
+            "$CC" "${common[@]}" -O2 -march=armv8.3-a -o "$bin/$name.glibc-O2" "$f"
+        else
+            "$CC" "${common[@]}" -O2 -o "$bin/$name.glibc-O2" "$f"
+        fi
+        "$STRIP" "$bin/$name".*
+    done
+}
+if [ "${1:-}" = threads ]; then
+    build_threads
+    exit 0
+fi
+
 rm -f "$bin"/*
 for f in "$src"/*.c; do
     name="$(basename "$f" .c)"
@@ -113,6 +142,8 @@ for f in "$src"/dynamic/*.c "$src"/dynamic/*.cc; do
     echo "build $name (dynamic)"
     build_dyn "$name" "$f"
 done
+
+build_threads
 
 count=$(find "$bin" -type f | wc -l)
 total=$(du -cb "$bin"/* | tail -1 | cut -f1)

@@ -75,7 +75,11 @@ extension Decoder {
         if insn & 0xFFFF_F01F == 0xD503_301F {
             switch bits(insn, 7, 5) {
             case 0b010: return Op(.clrex)
-            case 0b100, 0b101, 0b110: return Op(.nop) // DSB, DMB, ISB
+            // DSB and DMB ordering stores before loads need a host fence
+            // (x86 keeps every other order); the LD and ST forms and ISB
+            // need nothing.
+            case 0b100, 0b101: return bits(insn, 9, 8) == 0b11 ? Op(.barrier) : Op(.nop)
+            case 0b110: return Op(.nop) // ISB
             default: return Op(.undefined)
             }
         }

@@ -251,8 +251,9 @@ extension Decoder {
             guard rt2 == 31, rs & 1 == 0, rt & 1 == 0 else { return Op(.undefined) }
             return Op(.casp, rd: rt, rn: rn, rm: rs, s2: 2 + size)
         case (1, 0):
-            if l { return Op(.ldst, rd: wz(rt), rn: rn, ra: Int(AddrMode.offset), s1: Int(LdStKind.load), s2: size) }
-            return Op(.ldst, rd: zr(rt), rn: rn, ra: Int(AddrMode.offset), s1: Int(LdStKind.store), s2: size)
+            // LDAR and STLR: aligned, and STLR ordered before a later LDAR.
+            if l { return Op(.ordered, rd: wz(rt), rn: rn, s1: 1, s2: size) }
+            return Op(.ordered, rd: zr(rt), rn: rn, s1: 0, s2: size)
         default:
             guard rt2 == 31 else { return Op(.undefined) }
             return Op(.cas, rd: zr(rt), rn: rn, rm: zr(rs), ra: wz(rs), s2: size)

@@ -1,5 +1,6 @@
 import Glibc
 import GuestMemory
+import Synchronization
 
 /// Executor state shared by the ops of both cores, in raw memory so the
 /// threaded handlers can reach it through one pointer.
@@ -69,8 +70,10 @@ public final class Executor {
     public var onTranslate: ((UInt64, Int) -> Void)?
     public var onBlock: ((CPU, UInt64, UnsafeRawPointer) -> Void)?
 
-    /// Attention bits in `Slot.attention`.
-    public static let attentionFlush: UInt64 = 1
+    /// Attention bits in `Slot.attention`. Other threads and host signal
+    /// handlers set them with atomic ORs; the owner clears them with atomic
+    /// ANDs, so no bit set concurrently is lost.
+    public static let attentionFlush: UInt64 = AddressSpace.codeChangedBit
     public static let attentionStop: UInt64 = 2
 
     /// The switch core in debug builds (no tail calls there), the threaded
@@ -97,13 +100,27 @@ public final class Executor {
         self.core = core ?? Executor.defaultCore
         state = .allocate(capacity: 1)
         state.initialize(to: ExecState(mem: MemView(mem), space: .passUnretained(mem), ops: cache.ops))
-        let r = cpu.r
-        mem.codeWriteHook = { _ in r[Slot.attention] |= Executor.attentionFlush }
+        // Each executor has its own block cache; a store to translated
+        // code by any thread flags every executor of the space.
+        mem.addCodeWatcher(cpu.r + Slot.attention)
     }
 
     deinit {
+        mem.removeCodeWatcher(cpu.r + Slot.attention)
         state.deinitialize(count: 1)
         state.deallocate()
+    }
+
+    /// The attention word as an atomic (see `attentionFlush`).
+    @inline(__always) static func attentionWord(_ r: UnsafeMutablePointer<UInt64>) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        UnsafeMutableRawPointer(r + Slot.attention).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+    }
+
+    /// Sets bits in an attention word (`cpu.r + Slot.attention`); safe
+    /// from any thread and from a host signal handler.
+    public static func requestAttention(word: UnsafeMutablePointer<UInt64>, _ bits: UInt64) {
+        UnsafeMutableRawPointer(word).bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+            .pointee.bitwiseOr(bits, ordering: .sequentiallyConsistent)
     }
 
     /// Drops every translated block (after exec or a code change).
@@ -113,7 +130,7 @@ public final class Executor {
 
     /// Asks a running executor to return `.attention` at the next block boundary.
     public func requestStop() {
-        cpu.r[Slot.attention] |= Executor.attentionStop
+        Executor.requestAttention(word: cpu.r + Slot.attention, Executor.attentionStop)
     }
 
     /// Executes blocks until a syscall, fault, undefined instruction,
@@ -139,13 +156,15 @@ public final class Executor {
         while true {
             let attention = r[Slot.attention]
             if attention != 0 {
+                let word = Executor.attentionWord(r)
                 if attention & Executor.attentionFlush != 0 {
+                    // Cleared before the flush: a later change sets it again.
+                    word.pointee.bitwiseAnd(~Executor.attentionFlush, ordering: .sequentiallyConsistent)
                     cache.flush()
                     linkOwner = nil
-                    r[Slot.attention] &= ~Executor.attentionFlush
                 }
-                if r[Slot.attention] & Executor.attentionStop != 0 {
-                    r[Slot.attention] &= ~Executor.attentionStop
+                if attention & Executor.attentionStop != 0 {
+                    word.pointee.bitwiseAnd(~Executor.attentionStop, ordering: .sequentiallyConsistent)
                     r[Slot.pc] = pc
                     return .attention
                 }

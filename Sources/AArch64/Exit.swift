@@ -8,6 +8,11 @@ public enum ExitReason: Equatable, Sendable {
     /// A branch to an address that is not a multiple of 4: SIGBUS
     /// (BUS_ADRALN), with PC holding that address.
     case pcAlignment(addr: UInt64)
+    /// An exclusive, atomic or CAS access to an address that is not a
+    /// multiple of its size: SIGBUS (BUS_ADRALN) with si_addr, PC at the
+    /// instruction (qemu-aarch64 does the same). `write` for a store or a
+    /// read-modify-write.
+    case alignment(addr: UInt64, write: Bool)
     /// An encoding that is not implemented or not allocated: SIGILL.
     case undefined(insn: UInt32)
     /// BRK #imm: SIGTRAP.

@@ -142,7 +142,7 @@ public enum OpCode: UInt16, CaseIterable {
     case ldrDPost, strDPost, ldrQPost, strQPost, ldrQPre, strQPre
     case ldst               // generic single register (ra = mode, s1 = kind, s2 = size log2)
     case ldstPair           // generic pair
-    case ldxr, stxr, ldaxp, stxp, ldar, stlr, clrex // exclusives / ordered (s2 = size log2)
+    case ldxr, stxr, ldaxp, stxp, barrier, ordered, clrex // exclusives, DMB/DSB, LDAR (s1 = 1) and STLR (s1 = 0); s2 = size log2
     case atomic             // LSE: s1 = operation, s2 = size log2
     case cas, casp
     case dczva

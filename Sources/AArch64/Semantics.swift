@@ -454,11 +454,17 @@ enum Sem {
             let a = Sem.loadStorePair(r, s.pointee.mem, p)
             if a != 0 { return Sem.fault(r, s, p, a &- 1, Sem.isStore(p)) }
         case .ldxr, .stxr, .ldaxp, .stxp, .atomic, .cas, .casp, .dczva:
-            let a = Sem.atomicOp(r, s.pointee.mem, p)
-            if a != 0 { return Sem.fault(r, s, p, a &- 1, code != .ldxr && code != .ldaxp) }
+            let flow = Sem.atomicOp(r, s, p)
+            if flow != Flow.next { return flow }
         case .clrex:
             r[Slot.exclAddr] = ~0
-        case .ldar, .stlr, .prfm, .nop:
+        case .ordered:
+            let flow = Sem.orderedAccess(r, s, p)
+            if flow != Flow.next { return flow }
+        case .barrier:
+            // DMB/DSB: x86 keeps every order but store-then-load.
+            Sem.fullBarrier()
+        case .prfm, .nop:
             break
 
         // MARK: Scalar floating point

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// Page permission bits kept per guest page in `AddressSpace.perms`.
 public enum PagePerm {
@@ -36,12 +37,24 @@ public final class AddressSpace: @unchecked Sendable {
     public let base: UnsafeMutableRawPointer
     public let perms: UnsafeMutablePointer<UInt8>
     public let size: UInt64
-    /// Called when a store hits a page marked `PagePerm.code`, and by
-    /// munmap/mprotect of such pages, so the executor drops stale blocks.
-    public var codeWriteHook: ((UInt64) -> Void)?
 
-    /// Sorted, non-overlapping mappings (see Regions.swift).
+    /// The bit `noteStore` sets in every registered attention word when a
+    /// store, munmap or mprotect touches a page holding translated code.
+    public static let codeChangedBit: UInt64 = 1
+
+    /// Attention words of the executors running over this space (see
+    /// `addCodeWatcher`): `watcherCapacity` pointer-sized atomics, of which
+    /// `[0, watcherHigh)` may be in use (0 = free). Read without a lock by
+    /// any thread that stores to code.
+    static let watcherCapacity = 4096
+    let watchers: UnsafeMutablePointer<Atomic<UInt>>
+    let watcherHigh: UnsafeMutablePointer<Atomic<Int>>
+
+    /// Sorted, non-overlapping mappings (see Regions.swift), guarded by
+    /// `regionLock`: threads read it (e.g. /proc/self/maps) while another
+    /// maps or unmaps.
     var regionList: [Region] = []
+    let regionLock: UnsafeMutablePointer<pthread_mutex_t>
 
     /// Lowest address handed out by mmap without a hint.
     public var mmapBase: UInt64
@@ -74,11 +87,84 @@ public final class AddressSpace: @unchecked Sendable {
         perms = p.bindMemory(to: UInt8.self, capacity: pcount)
         stackTop = size - (1 << 30)
         mmapBase = size >> 1 // e.g. 0x40_0000_0000 for 512 GiB
+        let w = UnsafeMutableRawPointer.allocate(byteCount: 8 * AddressSpace.watcherCapacity, alignment: 8)
+        w.initializeMemory(as: UInt.self, repeating: 0, count: AddressSpace.watcherCapacity)
+        watchers = w.bindMemory(to: Atomic<UInt>.self, capacity: AddressSpace.watcherCapacity)
+        let h = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
+        h.initializeMemory(as: Int.self, repeating: 0, count: 1)
+        watcherHigh = h.bindMemory(to: Atomic<Int>.self, capacity: 1)
+        regionLock = .allocate(capacity: 1)
+        pthread_mutex_init(regionLock, nil)
     }
 
     deinit {
         munmap(base, Int(size))
         munmap(perms, Int(size >> AddressSpace.pageShift))
+        UnsafeMutableRawPointer(watchers).deallocate()
+        UnsafeMutableRawPointer(watcherHigh).deallocate()
+        pthread_mutex_destroy(regionLock)
+        regionLock.deallocate()
+    }
+
+    // MARK: - Threads
+
+    /// Registers an executor's attention word: a store to translated code
+    /// from any thread sets `codeChangedBit` in it. The word must stay
+    /// allocated until it is removed (and, since another thread may have
+    /// read the entry just before, a little longer: the Linux layer keeps
+    /// every CPU of a process alive for the process's lifetime).
+    public func addCodeWatcher(_ word: UnsafeMutablePointer<UInt64>) {
+        let bits = UInt(bitPattern: word)
+        for i in 0..<AddressSpace.watcherCapacity {
+            if watchers[i].compareExchange(expected: 0, desired: bits, ordering: .sequentiallyConsistent).exchanged {
+                _ = watcherHigh.pointee.max(i + 1, ordering: .sequentiallyConsistent)
+                return
+            }
+        }
+        // Full: fall back to flushing nobody else; the owner still flushes
+        // itself through its own stores (see `noteStore`).
+    }
+
+    public func removeCodeWatcher(_ word: UnsafeMutablePointer<UInt64>) {
+        let bits = UInt(bitPattern: word)
+        // One entry: a CPU reused by a new thread may be registered again
+        // by that thread's executor before the old executor goes.
+        let n = watcherHigh.pointee.load(ordering: .acquiring)
+        for i in 0..<n where watchers[i].compareExchange(expected: bits, desired: 0, ordering: .sequentiallyConsistent).exchanged {
+            return
+        }
+    }
+
+    /// Tells every registered executor that translated code changed.
+    public func codeChanged() {
+        let n = watcherHigh.pointee.load(ordering: .acquiring)
+        for i in 0..<n {
+            let bits = watchers[i].load(ordering: .acquiring)
+            if bits == 0 { continue }
+            let word = UnsafeMutableRawPointer(bitPattern: bits)!.bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+            word.pointee.bitwiseOr(AddressSpace.codeChangedBit, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    /// In a forked child only the calling thread exists: a lock another
+    /// thread held at the fork is free again.
+    public func resetLocksAfterFork() {
+        pthread_mutex_init(regionLock, nil)
+    }
+
+    /// Runs `body` with the region map locked (fork holds it so that the
+    /// child never inherits a half-changed map).
+    public func withRegionLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(regionLock)
+        defer { pthread_mutex_unlock(regionLock) }
+        return try body()
+    }
+
+    /// The permission byte of page `pg` as an atomic: translation sets the
+    /// `code` bit while other threads clear it or mprotect the page, and
+    /// none of those updates may be lost.
+    @inline(__always) func permAtomic(_ pg: Int) -> UnsafeMutablePointer<Atomic<UInt8>> {
+        UnsafeMutableRawPointer(perms + pg).bindMemory(to: Atomic<UInt8>.self, capacity: 1)
     }
 
     // MARK: - Checks
@@ -111,22 +197,31 @@ public final class AddressSpace: @unchecked Sendable {
         base + Int(truncatingIfNeeded: addr)
     }
 
-    /// Called before a store to a range that may hold translated code.
+    /// Called before a store to a range that may hold translated code:
+    /// clears the pages' `code` bits and tells every executor to drop its
+    /// blocks before it runs more code.
     public func noteStore(_ addr: UInt64, _ len: UInt64) {
         guard len > 0 else { return }
         var pg = addr >> AddressSpace.pageShift
         let last = (addr &+ len &- 1) >> AddressSpace.pageShift
+        var changed = false
         while pg <= last {
             if perms[Int(pg)] & PagePerm.code != 0 {
-                perms[Int(pg)] &= ~PagePerm.code
-                codeWriteHook?(pg << AddressSpace.pageShift)
+                permAtomic(Int(pg)).pointee.bitwiseAnd(~PagePerm.code, ordering: .sequentiallyConsistent)
+                changed = true
             }
             pg += 1
         }
+        if changed { codeChanged() }
     }
 
+    /// Marks the page of `addr` as holding translated code. The fence
+    /// orders the mark before the caller's reads of the instructions, so a
+    /// concurrent writer either sees the mark (and flushes) or wrote first.
     public func markCode(_ addr: UInt64) {
-        perms[Int(addr >> AddressSpace.pageShift)] |= PagePerm.code
+        let pg = Int(addr >> AddressSpace.pageShift)
+        if perms[pg] & PagePerm.code != 0 { return }
+        permAtomic(pg).pointee.bitwiseOr(PagePerm.code, ordering: .sequentiallyConsistent)
     }
 
     // MARK: - Bulk copies used by the loader and syscalls (checked)

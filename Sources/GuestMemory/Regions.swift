@@ -25,8 +25,8 @@ public struct Region: Equatable, Sendable {
 extension AddressSpace {
     /// Sorted, non-overlapping mappings.
     public var regions: [Region] {
-        get { regionList }
-        set { regionList = newValue }
+        get { withRegionLock { regionList } }
+        set { withRegionLock { regionList = newValue } }
     }
 
     /// Maps `[addr, addr+len)` with `prot`, replacing whatever was there,

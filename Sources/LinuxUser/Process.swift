@@ -76,7 +76,15 @@ public final class LinuxProcess {
 
     // Per-thread signal state.
     /// Blocked signals: bit (sig - 1), as in the kernel's sigset_t.
-    public internal(set) var blocked: UInt64 = 0
+    public internal(set) var blocked: UInt64 = 0 {
+        // The host thread blocks the same signals (see SysThreads.swift).
+        didSet { if blocked != oldValue && ownsHostThread { applyHostMask() } }
+    }
+    /// This thread's slot in the host signal handler's table.
+    var signalSlot = -1
+    /// True once this object runs on its own host thread (a new thread's
+    /// object is built on its parent's).
+    var ownsHostThread = false
     var pending: [PendingSignal] = []
     var altStack = GuestAltStack()
     /// The mask rt_sigsuspend replaced, restored once a signal is taken.
@@ -106,6 +114,8 @@ public final class LinuxProcess {
     /// True in the child of a fork: the clone result line is the parent's.
     var inForkedChild = false
     var clearChildTid: UInt64 = 0
+    /// set_robust_list's head (struct robust_list_head), 0 when none.
+    var robustList: UInt64 = 0
     var threadName: [UInt8] = []
 
     public init(mem: AddressSpace, cpu: CPU, executor: Executor, brkStart: UInt64, options: ProcessOptions) {
@@ -120,6 +130,9 @@ public final class LinuxProcess {
         self.isMainThread = true
         let base = options.programPath.split(separator: "/").last.map(String.init) ?? ""
         self.threadName = Array(base.utf8.prefix(15))
+        signalSlot = shared.mainSlot
+        ownsHostThread = true
+        setThreadSlotTid(signalSlot, Int32(truncatingIfNeeded: HostSyscall.call(HostNR.gettid)))
         inheritHostSignalState()
         // Like qemu's sigtramp page, mapped at load time: mapped lazily it
         // would land in whatever hole the guest left and could later want.
@@ -153,19 +166,14 @@ public final class LinuxProcess {
     }
 
     /// The loop of one thread: executor exits are turned into syscalls and
-    /// signals until the thread or the process ends.
+    /// signals until the thread or the process ends. Threads run it in
+    /// parallel; nothing here takes a process-wide lock.
     func runLoop() -> Termination {
-        let lock = shared.guestLock
-        lock.acquire()
-        defer { lock.release() }
         while true {
             if let t = termination { return t }
             switch executor.run() {
             case .syscall:
-                // Other threads run guest code while this one is in a syscall.
-                lock.release()
                 handleSyscall()
-                lock.acquire()
             case .fault(let addr, let write):
                 if options.logGuestErrors {
                     let mapped = addr < mem.size
@@ -176,6 +184,9 @@ public final class LinuxProcess {
             case .pcAlignment(let addr):
                 if options.logGuestErrors { logGuestFault("SIGBUS", addr: addr, write: false, code: 1) }
                 raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr, esr: Syndrome.pcAlignment)
+            case .alignment(let addr, let write):
+                if options.logGuestErrors { logGuestFault("SIGBUS", addr: addr, write: write, code: 1) }
+                raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr, esr: Syndrome.alignment(write: write))
             case .undefined(let insn):
                 undefinedInsn = (insn, cpu.pc)
                 if options.logUnimp { logUndefined(insn) }
@@ -183,10 +194,7 @@ public final class LinuxProcess {
             case .breakpoint:
                 raiseSynchronous(Sig.SIGTRAP, code: 1 /* TRAP_BRKPT */, addr: cpu.pc)
             case .attention:
-                if lock.contended {
-                    lock.release()
-                    lock.acquire()
-                }
+                break
             }
             if let t = termination { return t }
             deliverPending()

@@ -55,6 +55,11 @@ enum Syndrome {
     }
     /// PC alignment fault (EC 0x22).
     static let pcAlignment: UInt64 = (0x22 << 26) | il
+    /// Data abort from EL0 with an alignment fault (DFSC 0b100001): a
+    /// misaligned exclusive, atomic, LDAR or STLR.
+    static func alignment(write: Bool) -> UInt64 {
+        (0x24 << 26) | il | (write ? 1 << 6 : 0) | 0x21
+    }
 }
 
 enum SegvCode {
@@ -103,57 +108,18 @@ let hostSignalInfo: UnsafeMutablePointer<UInt64> = {
     return p
 }()
 
-/// One host thread's signals that were aimed at it (tgkill from inside the
-/// process, timer signals): the thread itself must take them, as Linux
-/// delivers a thread-directed signal to that thread only. Go's preemption
-/// depends on it: SIGURG must interrupt the goroutine on that very thread.
-final class ThreadSignalSlot: Sendable {
-    /// The host thread id owning the slot; 0 while free.
-    let tid = Atomic<Int32>(0)
-    let bits = Atomic<UInt64>(0)
-}
-
-/// Slots are claimed on first use and never freed (a reused thread id is
-/// the same host thread as far as signals go); when all are taken, signals
-/// go to the process-wide set.
-let threadSignalSlots: [ThreadSignalSlot] = (0..<512).map { _ in ThreadSignalSlot() }
-/// Set when some slot may hold bits, so threads only scan when needed.
-let threadSignalsPosted = Atomic<Int>(0)
-
-/// The slot of host thread `tid`, claimed if `claim`; async-signal-safe.
-func threadSignalSlot(_ tid: Int32, claim: Bool) -> ThreadSignalSlot? {
-    for slot in threadSignalSlots {
-        let owner = slot.tid.load(ordering: .acquiring)
-        if owner == tid { return slot }
-        if owner == 0 {
-            guard claim else { return nil }
-            if slot.tid.compareExchange(expected: 0, desired: tid, ordering: .acquiringAndReleasing).exchanged { return slot }
-            if slot.tid.load(ordering: .acquiring) == tid { return slot }
-        }
-    }
-    return nil
-}
-
 private let hostSignalHandler: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { sig, info, _ in
-    var directed = false
     if let info = info, sig > 0 && sig <= 64 {
         let raw = UnsafeRawPointer(info)
         let code = raw.load(fromByteOffset: 8, as: Int32.self)
         hostSignalInfo[3 * Int(sig)] = UInt64(UInt32(bitPattern: code))
         hostSignalInfo[3 * Int(sig) + 1] = raw.load(fromByteOffset: 16, as: UInt64.self)
         hostSignalInfo[3 * Int(sig) + 2] = raw.load(fromByteOffset: 24, as: UInt64.self)
-        // SI_TKILL from this process, or SI_TIMER: meant for this thread.
-        let sender = raw.load(fromByteOffset: 16, as: Int32.self)
-        directed = (code == -6 && sender == getpid()) || code == -2
     }
-    let bit = UInt64(1) << UInt64(sig - 1)
-    if directed, let slot = threadSignalSlot(Int32(truncatingIfNeeded: HostSyscall.call(HostNR.gettid)), claim: true) {
-        slot.bits.bitwiseOr(bit, ordering: .releasing)
-        threadSignalsPosted.store(1, ordering: .releasing)
-    } else {
-        hostPendingSignals.bitwiseOr(bit, ordering: .relaxed)
-    }
-    requestAttentionEverywhere()
+    // To the guest thread of this host thread (whose host mask mirrors its
+    // guest mask, so it takes the signal): thread-directed ones such as
+    // Go's preemption SIGURG stay on their thread (SysThreads.swift).
+    routeHostSignal(sig)
 }
 
 /// Signals that terminate with a core dump by default; qemu reports these.
@@ -502,9 +468,8 @@ extension LinuxProcess {
                 hostDispositions[Int(sig)] = .ignore
             }
         }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        sigprocmask(SIG_SETMASK, &empty, nil)
+        // The host mask mirrors the guest's (SysThreads.swift).
+        applyHostMask()
         syncHostSignals()
     }
 
@@ -519,11 +484,7 @@ extension LinuxProcess {
 
     /// Moves host signals caught for the guest into the pending queue.
     func drainHostSignals() {
-        var host = hostPendingSignals.exchange(0, ordering: .relaxed)
-        if threadSignalsPosted.load(ordering: .acquiring) != 0,
-           let slot = threadSignalSlot(Int32(truncatingIfNeeded: HostSyscall.call(HostNR.gettid)), claim: false) {
-            host |= slot.bits.exchange(0, ordering: .acquiring)
-        }
+        let host = hostPendingSignals.exchange(0, ordering: .relaxed) | takeThreadHostSignals(signalSlot)
         if host == 0 { return }
         for s in 1...Int32(Sig.count) where host & (1 << UInt64(s - 1)) != 0 {
             // The host's siginfo (si_code, si_pid, si_uid) has the same layout.

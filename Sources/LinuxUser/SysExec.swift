@@ -29,14 +29,15 @@ extension LinuxProcess {
         // closes the child's copy of this close-on-exec pipe.
         var gate: [Int32] = [-1, -1]
         if flags & GuestClone.vfork != 0 { _ = gate.withUnsafeMutableBufferPointer { HostSyscall.call(HostNR.pipe2, Int(bitPattern: $0.baseAddress), Int(O_CLOEXEC)) } }
-        let child = fork()
+        let child = shared.aroundFork(mem) { fork() }
         if child < 0 { return -xlatErrno(errno) }
         if child == 0 {
             if gate[0] >= 0 { close(gate[0]) }
             pid = Int(getpid())
             tid = pid
             isMainThreadAfterFork = true
-            shared.resetAfterFork()
+            shared.resetAfterFork(mem)
+            setThreadSlotTid(signalSlot, Int32(truncatingIfNeeded: pid))
             pending.removeAll()
             if a[1] != 0 { cpu.sp = a[1] }
             if flags & GuestClone.settls != 0 { cpu.tpidr = a[3] }

@@ -155,9 +155,18 @@ extension LinuxProcess {
             return HostSyscall.call(HostNR.futex, Int(bitPattern: uaddr), op, a.i32(2), ts, 0, a.i32(5))
         case 1, 10: // FUTEX_WAKE, FUTEX_WAKE_BITSET
             return HostSyscall.call(HostNR.futex, Int(bitPattern: uaddr), op, a.i32(2), 0, 0, a.i32(5))
-        case 3, 4, 5: // FUTEX_REQUEUE, FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP: arg 3 is a count
+        case 3, 4, 5, 12: // FUTEX_REQUEUE, FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP, FUTEX_CMP_REQUEUE_PI: arg 3 is a count
             guard let uaddr2 = outBuf(a[4], 4) else { return -Errno.EFAULT }
             return HostSyscall.call(HostNR.futex, Int(bitPattern: uaddr), op, a.i32(2), a.i32(3), Int(bitPattern: uaddr2), a.i32(5))
+        case 6, 7, 8, 13: // FUTEX_LOCK_PI, FUTEX_UNLOCK_PI, FUTEX_TRYLOCK_PI, FUTEX_LOCK_PI2: guest tids are host tids
+            var ts = 0
+            if cmd != 7 && cmd != 8 && a[3] != 0 { guard let p = inBuf(a[3], 16) else { return -Errno.EFAULT }; ts = Int(bitPattern: p) }
+            return HostSyscall.call(HostNR.futex, Int(bitPattern: uaddr), op, a.i32(2), ts, 0, 0)
+        case 11: // FUTEX_WAIT_REQUEUE_PI
+            var ts = 0
+            if a[3] != 0 { guard let p = inBuf(a[3], 16) else { return -Errno.EFAULT }; ts = Int(bitPattern: p) }
+            guard let uaddr2 = outBuf(a[4], 4) else { return -Errno.EFAULT }
+            return HostSyscall.call(HostNR.futex, Int(bitPattern: uaddr), op, a.i32(2), ts, Int(bitPattern: uaddr2), a.i32(5))
         default:
             return -Errno.ENOSYS
         }

@@ -91,7 +91,9 @@ extension LinuxProcess {
     func sysRtSigpending(_ a: SysArgs) -> Int {
         var set: UInt64 = 0
         for p in pending { set |= 1 << UInt64(p.sig - 1) }
-        set |= hostPendingHeld()
+        // Blocked signals wait in the host kernel (the host mask mirrors
+        // the guest's), signalfd-held ones included.
+        set |= hostPendingMirrored()
         return mem.writeU64(a[0], set & blocked) ? 0 : -Errno.EFAULT
     }
 
@@ -123,6 +125,12 @@ extension LinuxProcess {
         let target = a.i32(0), sig = a.i32(1)
         guard sig >= 0 && sig <= Int(Sig.count) else { return -Errno.EINVAL }
         if target == pid || target == 0 {
+            // A signal this thread blocks goes through the host, which hands
+            // it to a thread that does not block it (the host masks mirror
+            // the guest's) or keeps it pending.
+            if sig != 0 && shared.multiThreaded && isMirrored(Int32(sig)) && blocked & (1 << UInt64(sig - 1)) != 0 {
+                return HostSyscall.call(HostNR.kill, pid, sig)
+            }
             if sig != 0 { queueSignal(Int32(sig), code: 0 /* SI_USER */) }
             return 0
         }

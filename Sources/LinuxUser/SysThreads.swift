@@ -6,55 +6,25 @@ import Synchronization
 // MARK: - Threads
 //
 // A guest clone with CLONE_VM | CLONE_THREAD becomes a host thread with its
-// own CPU, executor and LinuxProcess object (per-thread signal mask, pending
-// signals, alternate stack, tid) over the shared address space. What all
-// threads share lives in SharedProcessState behind one recursive mutex:
-// dispositions, brk, the sigreturn page, and the region map (every
-// syscall that changes mappings runs under the lock). futex already works
-// across threads: it is the host futex on the guest's own bytes.
+// own CPU, executor and block cache, and its own LinuxProcess object
+// (signal mask, pending signals, alternate stack, tid), over the shared
+// address space. Guest threads run guest code truly in parallel: the
+// executor's exclusives and atomics are host atomics (ExecAtomics.swift),
+// and a store to translated code flags every executor of the address space
+// (AddressSpace.addCodeWatcher), each of which flushes its own cache before
+// it runs another block.
 //
-// Guest code runs one thread at a time under a fair ticket lock (the
-// "guest lock"), released for every syscall and at least every 10 ms: the
-// executor's exclusive loads/stores and atomics are plain memory
-// operations, so two host threads must never run guest code at once.
-// Between blocks, switching is safe because STXR compares with the value
-// LDXR saw.
-
-/// A fair ticket lock whose waiters sleep on the host futex.
-final class GuestLock {
-    /// [next ticket, now serving], each 32 bits.
-    private let words: UnsafeMutablePointer<Atomic<UInt32>>
-
-    init() {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
-        raw.initializeMemory(as: UInt32.self, repeating: 0, count: 2)
-        words = raw.bindMemory(to: Atomic<UInt32>.self, capacity: 2)
-    }
-
-    func acquire() {
-        let ticket = words[0].wrappingAdd(1, ordering: .relaxed).oldValue
-        while true {
-            let serving = words[1].load(ordering: .acquiring)
-            if serving == ticket { return }
-            _ = HostSyscall.call(HostNR.futex, Int(bitPattern: UnsafeMutableRawPointer(words + 1)), 128 /* WAIT_PRIVATE */,
-                                 Int(serving), 0)
-        }
-    }
-
-    func release() {
-        let serving = words[1].wrappingAdd(1, ordering: .releasing).newValue
-        // Nobody holds a later ticket: no one to wake (the common, single-thread case).
-        if words[0].load(ordering: .relaxed) == serving { return }
-        _ = HostSyscall.call(HostNR.futex, Int(bitPattern: UnsafeMutableRawPointer(words + 1)), 129 /* WAKE_PRIVATE */,
-                             Int(Int32.max))
-    }
-
-    /// Whether another thread waits for the lock.
-    var contended: Bool { words[0].load(ordering: .relaxed) &- words[1].load(ordering: .relaxed) > 1 }
-
-    /// In a forked child: only the forking thread exists, and it holds no turn.
-    func reset() { words[1].store(words[0].load(ordering: .relaxed), ordering: .relaxed) }
-}
+// What all threads share lives in SharedProcessState behind one recursive
+// mutex: dispositions, brk, the sigreturn page, the host-shared ranges;
+// every syscall that changes mappings runs under it (SyscallRow.serialized),
+// and the region list has its own lock for readers. futex is the host futex
+// on the guest's own bytes.
+//
+// Signals: each thread's host signal mask mirrors its guest mask, so the
+// host kernel picks the thread a process-directed signal goes to, as Linux
+// would for the guest, and tgkill reaches its thread. The host handler
+// records the signal in the table slot of the thread it runs on (found by
+// tid) and raises that thread's attention.
 
 /// Process-wide state shared by the guest's threads.
 final class SharedProcessState {
@@ -64,9 +34,14 @@ final class SharedProcessState {
     private var _brkCurrent: UInt64
     private var _trampoline: UInt64 = 0
     private var _hostDispositions = [HostDisposition](repeating: .fallback, count: 32)
-    /// Every thread's CPU, kept alive for the process's lifetime because a
-    /// host signal handler may touch their attention slots at any time.
-    private(set) var cpus: [CPU] = []
+    /// Every CPU the process has had, kept alive for the process's
+    /// lifetime because a host signal handler or another thread's code
+    /// invalidation may touch their attention slots at any time; CPUs of
+    /// threads that ended are reused by new threads (`spare`).
+    private var cpus: [CPU] = []
+    private var spare: [(CPU, Int)] = []
+    /// The signal-table slot of each CPU in `cpus`.
+    private var slots: [Int] = []
     /// Guest ranges backed by a host MAP_SHARED mapping (SysMemory.swift);
     /// changed only by the serialized mmap, munmap and mremap.
     var hostShared: [Range<UInt64>] = []
@@ -76,6 +51,8 @@ final class SharedProcessState {
     /// Threads that have not called exit.
     private(set) var liveThreads = 1
     var multiThreaded = false
+    /// The main thread's signal-table slot.
+    let mainSlot: Int
 
     init(brk: UInt64, cpu: CPU) {
         _brkCurrent = brk
@@ -83,7 +60,9 @@ final class SharedProcessState {
         pthread_mutexattr_init(&mutexAttr)
         pthread_mutexattr_settype(&mutexAttr, Int32(PTHREAD_MUTEX_RECURSIVE))
         pthread_mutex_init(mutex, &mutexAttr)
-        addCPU(cpu)
+        cpus.append(cpu)
+        mainSlot = registerThreadSlot(cpu.r + Slot.attention)
+        slots.append(mainSlot)
     }
 
     @inline(__always) func locked<T>(_ body: () throws -> T) rethrows -> T {
@@ -109,102 +88,184 @@ final class SharedProcessState {
         set { locked { _hostDispositions = newValue } }
     }
 
-    func addCPU(_ cpu: CPU) {
+    /// A CPU and signal-table slot for a new thread: one a finished
+    /// thread left, or a new one.
+    func takeCPU() -> (CPU, Int) {
         locked {
+            if let reused = spare.popLast() { return reused }
+            let cpu = CPU()
+            let slot = registerThreadSlot(cpu.r + Slot.attention)
             cpus.append(cpu)
-            registerAttentionSlot(cpu.r + Slot.attention)
+            slots.append(slot)
+            return (cpu, slot)
         }
     }
 
+    /// A finished thread's CPU, free for the next thread.
+    func retireCPU(_ cpu: CPU, slot: Int) {
+        setThreadSlotTid(slot, 0)
+        locked { spare.append((cpu, slot)) }
+    }
+
     deinit {
-        // The CPUs die with this state: the host handler must forget them.
-        for c in cpus { unregisterAttentionSlot(c.r + Slot.attention) }
+        for s in slots { unregisterThreadSlot(s) }
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
     }
 
     func threadStarted() { locked { liveThreads += 1 } }
-    /// In a forked child only the calling thread exists; locks another
-    /// thread held at the fork are free again.
-    func resetAfterFork() {
-        pthread_mutex_init(mutex, &mutexAttr)
-        liveThreads = 1
-        multiThreaded = false
-        guestLock.reset()
-    }
-
-    let guestLock = GuestLock()
-    private var ticker = false
-
-    /// Starts the host thread that makes running guest threads take turns.
-    func startTicker() {
-        let start = locked { () -> Bool in
-            if ticker { return false }
-            ticker = true
-            return true
-        }
-        guard start else { return }
-        var thread = pthread_t()
-        pthread_create(&thread, nil, { _ in
-            while true {
-                usleep(10_000)
-                requestAttentionEverywhere()
-            }
-        }, nil)
-        pthread_detach(thread)
-    }
     /// Returns the number of threads still running.
     func threadEnded() -> Int { locked { liveThreads -= 1; return liveThreads } }
 
-    /// A store to translated code must flush every thread's block cache.
-    func installCodeWriteHook(_ mem: AddressSpace) {
-        mem.codeWriteHook = { [weak self] _ in
-            guard let self = self else { return }
-            for c in self.locked({ self.cpus }) { c.r[Slot.attention] |= Executor.attentionFlush }
-        }
+    /// Runs `body` (a host fork) holding the emulator's own locks, so that
+    /// no other thread is half-way through changing what they guard when
+    /// the child's copy is made.
+    func aroundFork<T>(_ mem: AddressSpace, _ body: () -> T) -> T {
+        locked { mem.withRegionLock(body) }
+    }
+
+    /// In a forked child only the calling thread exists: locks are
+    /// reinitialised (the owner recorded in them is the parent's thread).
+    func resetAfterFork(_ mem: AddressSpace) {
+        pthread_mutex_init(mutex, &mutexAttr)
+        mem.resetLocksAfterFork()
+        liveThreads = 1
+        multiThreaded = false
     }
 }
 
-/// Attention slots of all guest CPUs, for the host signal handler: a fixed
-/// array written once per thread and never freed (async-signal-safe reads).
-let attentionSlotCapacity = 4096
+// MARK: - The thread table of the host signal handler
+
+/// One slot per guest thread (of every emulated process in this host
+/// process): its CPU's attention word, its host tid, and the signals the
+/// host handler caught on its host thread. Fixed arrays written at thread
+/// start and end, read by the handler without locks (async-signal-safe).
+let threadSlotCapacity = 4096
 let attentionSlots: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?> = {
-    let p = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: attentionSlotCapacity)
-    p.initialize(repeating: nil, count: attentionSlotCapacity)
+    let p = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: threadSlotCapacity)
+    p.initialize(repeating: nil, count: threadSlotCapacity)
     return p
+}()
+private let slotTids: UnsafeMutablePointer<Atomic<Int32>> = {
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: 4 * threadSlotCapacity, alignment: 8)
+    raw.initializeMemory(as: Int32.self, repeating: 0, count: threadSlotCapacity)
+    return raw.bindMemory(to: Atomic<Int32>.self, capacity: threadSlotCapacity)
+}()
+private let slotPending: UnsafeMutablePointer<Atomic<UInt64>> = {
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: 8 * threadSlotCapacity, alignment: 8)
+    raw.initializeMemory(as: UInt64.self, repeating: 0, count: threadSlotCapacity)
+    return raw.bindMemory(to: Atomic<UInt64>.self, capacity: threadSlotCapacity)
 }()
 nonisolated(unsafe) var attentionSlotCount = 0
 
-/// Registration happens under a process lock; several emulated processes in
-/// one host process (tests, embedders) also take this one.
+/// Registration takes this lock; several emulated processes in one host
+/// process (tests, embedders) share the table.
 private let slotsLock: UnsafeMutablePointer<pthread_mutex_t> = {
     let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     pthread_mutex_init(m, nil)
     return m
 }()
 
-private func registerAttentionSlot(_ slot: UnsafeMutablePointer<UInt64>) {
+/// Returns the slot of a new thread, or -1 when the table is full (that
+/// thread then sees host signals only through the process-wide fallback).
+private func registerThreadSlot(_ attention: UnsafeMutablePointer<UInt64>) -> Int {
     pthread_mutex_lock(slotsLock)
     defer { pthread_mutex_unlock(slotsLock) }
-    // Reuse a freed entry first.
     for i in 0..<attentionSlotCount where attentionSlots[i] == nil {
-        attentionSlots[i] = slot
-        return
+        attentionSlots[i] = attention
+        return i
     }
-    guard attentionSlotCount < attentionSlotCapacity else { return }
-    attentionSlots[attentionSlotCount] = slot
+    guard attentionSlotCount < threadSlotCapacity else { return -1 }
+    attentionSlots[attentionSlotCount] = attention
     attentionSlotCount += 1
+    return attentionSlotCount - 1
 }
 
-private func unregisterAttentionSlot(_ slot: UnsafeMutablePointer<UInt64>) {
+private func unregisterThreadSlot(_ slot: Int) {
+    guard slot >= 0 else { return }
     pthread_mutex_lock(slotsLock)
     defer { pthread_mutex_unlock(slotsLock) }
-    for i in 0..<attentionSlotCount where attentionSlots[i] == slot { attentionSlots[i] = nil }
+    slotTids[slot].store(0, ordering: .releasing)
+    slotPending[slot].store(0, ordering: .releasing)
+    attentionSlots[slot] = nil
+}
+
+/// Records which host thread runs the slot's guest thread. A tid belongs
+/// to one live thread, so any older slot still naming it is stale.
+func setThreadSlotTid(_ slot: Int, _ tid: Int32) {
+    guard slot >= 0 else { return }
+    if tid != 0 {
+        for i in 0..<attentionSlotCount where i != slot && slotTids[i].load(ordering: .relaxed) == tid {
+            slotTids[i].store(0, ordering: .releasing)
+        }
+    }
+    slotTids[slot].store(tid, ordering: .releasing)
 }
 
 /// Asks every guest CPU to stop at its next block boundary.
 func requestAttentionEverywhere() {
-    for i in 0..<attentionSlotCount { attentionSlots[i]?.pointee |= Executor.attentionStop }
+    for i in 0..<attentionSlotCount {
+        if let slot = attentionSlots[i] { Executor.requestAttention(word: slot, Executor.attentionStop) }
+    }
+}
+
+/// Called by the host signal handler: the signal goes to the guest thread
+/// of the host thread it arrived on (the host mask mirrors the guest mask,
+/// so that thread does not block it), or, from a thread the table does not
+/// know, to whichever thread drains the process-wide set first.
+func routeHostSignal(_ sig: Int32) {
+    let bit = UInt64(1) << UInt64(sig - 1)
+    let me = Int32(truncatingIfNeeded: HostSyscall.call(HostNR.gettid))
+    for i in 0..<attentionSlotCount where slotTids[i].load(ordering: .acquiring) == me {
+        if let slot = attentionSlots[i] {
+            slotPending[i].bitwiseOr(bit, ordering: .sequentiallyConsistent)
+            Executor.requestAttention(word: slot, Executor.attentionStop)
+            return
+        }
+    }
+    hostPendingSignals.bitwiseOr(bit, ordering: .sequentiallyConsistent)
+    requestAttentionEverywhere()
+}
+
+/// Signals the host handler caught on this thread's host thread.
+func takeThreadHostSignals(_ slot: Int) -> UInt64 {
+    guard slot >= 0 else { return 0 }
+    return slotPending[slot].exchange(0, ordering: .sequentiallyConsistent)
+}
+
+/// Signals the host mask may block: all but the emulator's own fault
+/// signals (and SIGKILL/SIGSTOP); real-time signals are not mirrored.
+private let mirroredSignals: UInt64 = {
+    var m: UInt64 = 0
+    for sig in Int32(1)...31 where ![Sig.SIGSEGV, Sig.SIGBUS, Sig.SIGILL, Sig.SIGFPE, Sig.SIGTRAP,
+                                      Sig.SIGKILL, Sig.SIGSTOP].contains(sig) {
+        m |= 1 << UInt64(sig - 1)
+    }
+    return m
+}()
+
+/// True when the host masks carry `sig` (see `mirroredSignals`).
+func isMirrored(_ sig: Int32) -> Bool {
+    sig >= 1 && sig <= 31 && mirroredSignals & (1 << UInt64(sig - 1)) != 0
+}
+
+/// Mirrored signals pending in the host kernel for this thread or the
+/// process: the guest blocks them, so the host holds them back.
+func hostPendingMirrored() -> UInt64 {
+    var set = sigset_t()
+    sigpending(&set)
+    var bits: UInt64 = 0
+    for s in Int32(1)...31 where sigismember(&set, s) == 1 { bits |= 1 << UInt64(s - 1) }
+    return bits & mirroredSignals
+}
+
+/// A host sigset holding the mirrored signals of `mask` (guest bit layout).
+func hostSigset(_ mask: UInt64) -> sigset_t {
+    var set = sigset_t()
+    sigemptyset(&set)
+    let m = mask & mirroredSignals
+    for sig in Int32(1)...31 where m & (1 << UInt64(sig - 1)) != 0 { sigaddset(&set, sig) }
+    return set
 }
 
 extension LinuxProcess {
@@ -212,20 +273,19 @@ extension LinuxProcess {
     /// the new stack, with the new TLS, in a host thread of its own.
     func sysCloneThread(_ a: SysArgs) -> Int {
         let flags = a.int(0)
-        let childCPU = CPU()
+        let (childCPU, slot) = shared.takeCPU()
         childCPU.copy(from: cpu)
         childCPU.r[0] = 0
         childCPU.r[Slot.attention] = 0
+        childCPU.r[Slot.exclAddr] = ~0
         if a[1] != 0 { childCPU.sp = a[1] }
         if flags & GuestClone.settls != 0 { childCPU.tpidr = a[3] }
-        let childExecutor = Executor(cpu: childCPU, mem: mem)
+        let childExecutor = Executor(cpu: childCPU, mem: mem, core: executor.core)
         childExecutor.onTranslate = executor.onTranslate // -d in_asm
         childExecutor.onBlock = executor.onBlock // -d exec, cpu
-        shared.addCPU(childCPU)
-        shared.installCodeWriteHook(mem)
         shared.multiThreaded = true
-        shared.startTicker()
         let child = LinuxProcess(threadOf: self, cpu: childCPU, executor: childExecutor)
+        child.signalSlot = slot
         child.blocked = blocked
         child.cloneFlags = flags
         child.cloneParentTid = a[2]
@@ -253,6 +313,7 @@ extension LinuxProcess {
         if r != 0 {
             Unmanaged<LinuxProcess>.fromOpaque(box).release()
             _ = shared.threadEnded()
+            shared.retireCPU(childCPU, slot: slot)
             return -Errno.EAGAIN
         }
         while sem_wait(started) != 0 && errno == EINTR {}
@@ -262,6 +323,9 @@ extension LinuxProcess {
     /// Body of a guest thread's host thread.
     func threadMain() {
         tid = HostSyscall.call(HostNR.gettid)
+        ownsHostThread = true
+        applyHostMask()
+        setThreadSlotTid(signalSlot, Int32(truncatingIfNeeded: tid))
         // Both tid words are set before guest code runs, as the kernel does.
         if cloneFlags & GuestClone.parentSettid != 0 { _ = mem.writeU32(cloneParentTid, UInt32(tid)) }
         if cloneFlags & GuestClone.childSettid != 0 { _ = mem.writeU32(cloneChildTid, UInt32(tid)) }
@@ -269,6 +333,7 @@ extension LinuxProcess {
         let end = runLoop()
         if threadExited {
             finishThread()
+            shared.retireCPU(cpu, slot: signalSlot)
             return
         }
         // exit_group or a fatal signal in this thread ends the whole process.
@@ -278,16 +343,84 @@ extension LinuxProcess {
         }
     }
 
-    /// A thread's exit: CLONE_CHILD_CLEARTID's word is zeroed and woken
-    /// (pthread_join waits on it); the last thread ends the process.
+    /// A thread's exit: robust futexes it still holds are released,
+    /// CLONE_CHILD_CLEARTID's word is zeroed and woken (pthread_join waits
+    /// on it); the last thread ends the process.
     func finishThread() {
+        exitRobustList()
         if clearChildTid != 0, let p = outBuf(clearChildTid, 4) {
-            p.storeBytes(of: 0, as: UInt32.self)
+            UnsafeMutableRawPointer(p).bindMemory(to: Atomic<UInt32>.self, capacity: 1).pointee.store(0, ordering: .sequentiallyConsistent)
             _ = HostSyscall.call(HostNR.futex, Int(bitPattern: p), 1 /* FUTEX_WAKE */, Int(Int32.max))
         }
         if shared.threadEnded() == 0 {
             if case .exited(let code)? = termination { _exit(code) }
             _exit(0)
         }
+    }
+
+    /// Makes this host thread block what the guest thread blocks (see the
+    /// notes at the top); only the thread itself may call it.
+    func applyHostMask() {
+        var set = hostSigset(blocked)
+        pthread_sigmask(SIG_SETMASK, &set, nil)
+    }
+}
+
+// MARK: - Robust futexes and membarrier
+
+extension LinuxProcess {
+    /// struct robust_list_head is {list.next, futex_offset, list_op_pending}: 24 bytes.
+    func sysSetRobustList(_ a: SysArgs) -> Int {
+        guard a[1] == 24 else { return -Errno.EINVAL }
+        robustList = a[0]
+        return 0
+    }
+
+    func sysGetRobustList(_ a: SysArgs) -> Int {
+        let who = a.i32(0)
+        guard who == 0 || who == tid else { return who > 0 ? -Errno.EPERM : -Errno.ESRCH }
+        guard mem.writeU64(a[1], robustList), mem.writeU64(a[2], 24) else { return -Errno.EFAULT }
+        return 0
+    }
+
+    /// What the kernel's exit_robust_list does for a dying thread: every
+    /// futex on the list (and the one being changed) that this thread owns
+    /// gets FUTEX_OWNER_DIED, and one waiter is woken.
+    func exitRobustList() {
+        let head = robustList
+        guard head != 0, let first = mem.readU64(head), let offset = mem.readU64(head + 8),
+              let pending = mem.readU64(head + 16) else { return }
+        var entry = first & ~1
+        var limit = 2048 // ROBUST_LIST_LIMIT: a corrupt or circular list ends here
+        while entry != head && entry != 0 && limit > 0 {
+            guard let next = mem.readU64(entry) else { break }
+            if entry != pending & ~1 { robustFutexDied(entry &+ offset) }
+            entry = next & ~1
+            limit -= 1
+        }
+        if pending & ~1 != 0 { robustFutexDied((pending & ~1) &+ offset) }
+        robustList = 0
+    }
+
+    private func robustFutexDied(_ addr: UInt64) {
+        guard addr & 3 == 0, let p = outBuf(addr, 4) else { return }
+        let word = p.bindMemory(to: Atomic<UInt32>.self, capacity: 1)
+        let waiters: UInt32 = 0x8000_0000, ownerDied: UInt32 = 0x4000_0000, tidMask: UInt32 = 0x3FFF_FFFF
+        var old = word.pointee.load(ordering: .sequentiallyConsistent)
+        while old & tidMask == UInt32(truncatingIfNeeded: tid) {
+            let (done, found) = word.pointee.compareExchange(expected: old, desired: (old & waiters) | ownerDied,
+                                                             ordering: .sequentiallyConsistent)
+            if done {
+                if old & waiters != 0 { _ = HostSyscall.call(HostNR.futex, Int(bitPattern: p), 1 /* FUTEX_WAKE */, 1) }
+                return
+            }
+            old = found
+        }
+    }
+
+    /// Guest threads are host threads, so the host's membarrier (x86_64
+    /// number 324) orders exactly the guest's memory accesses.
+    func sysMembarrier(_ a: SysArgs) -> Int {
+        HostSyscall.call(324, a.i32(0), a.i32(1), a.i32(2))
     }
 }

@@ -38,14 +38,14 @@ public func syscallsMarkdown() -> String {
     ## Partial
 
     - Threads: clone with CLONE_VM|CLONE_THREAD starts a host thread with its
-      own CPU and executor; guest code runs one thread at a time (a fair ticket
-      lock released at every syscall and every 10 ms), because the executor's
-      exclusives and atomics are plain memory operations. futex is the host
-      futex on the guest's words, so waits really block and wake across
-      threads. CLONE_CHILD_CLEARTID is honoured at thread exit (pthread_join).
-      Process-wide host signals reach whichever thread runs next; tgkill to
-      another thread goes through the host, and the thread it names takes
-      it (as do timer signals), which Go's SIGURG preemption needs.
+      own CPU, executor and block cache; guest threads run in parallel, with
+      exclusives and LSE atomics as host atomics (see architecture.md).
+      futex is the host futex on the guest's words, so waits really block and
+      wake across threads. CLONE_CHILD_CLEARTID is honoured at thread exit
+      (pthread_join). Each host thread's signal mask mirrors its guest
+      thread's, so the host routes process signals to a thread that takes
+      them; tgkill to another thread goes through the host, and the thread it
+      names takes it (as do timer signals), which Go's SIGURG preemption needs.
     - Processes: clone without CLONE_VM (fork) and with CLONE_VFORK (vfork,
       posix_spawn) is a host fork of the emulator; a vfork parent waits until
       the child execs or exits, but their memories are separate copies.

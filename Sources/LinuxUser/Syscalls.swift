@@ -11,8 +11,10 @@ public struct SyscallRow {
     /// What docs/syscalls.md says about the implementation.
     public let note: String
     let handler: (LinuxProcess, SysArgs) -> Int
-    /// Runs under the process lock (mapping and disposition changes).
-    var serialized: Bool { [56, 134, 214, 215, 216, 222, 226, 233].contains(nr) }
+    /// Runs under the process lock (mapping and disposition changes). Not
+    /// openat: a blocking open (a FIFO) must not hold up other threads, and
+    /// the region list it may read for /proc has its own lock.
+    var serialized: Bool { [134, 214, 215, 216, 222, 226, 233].contains(nr) }
 
     init(_ nr: Int, _ name: String, _ args: [ArgFmt]?, _ ret: RetFmt = .dec, note: String = "",
          _ handler: @escaping (LinuxProcess, SysArgs) -> Int) {
@@ -90,8 +92,9 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(94, "exit_group", [.int], .none) { $0.sysExit($1, group: true) },
     SyscallRow(95, "waitid", nil) { $0.sysWaitid($1) },
     SyscallRow(96, "set_tid_address", nil) { $0.sysSetTidAddress($1) },
-    SyscallRow(98, "futex", [.ptr, .futexOp, .int, .ptr, .ptr, .int], note: "single thread: WAIT compares and times out or returns -EAGAIN, WAKE returns 0") { $0.sysFutex($1) },
-    SyscallRow(99, "set_robust_list", nil, note: "-ENOSYS, as in qemu: robust futexes are not cleaned up at thread death, and glibc copes") { _, _ in -Errno.ENOSYS },
+    SyscallRow(98, "futex", [.ptr, .futexOp, .int, .ptr, .ptr, .int], note: "the host futex on the guest's word (threads are host threads): WAIT, WAKE, BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP and the PI operations, private or shared, with timeouts") { $0.sysFutex($1) },
+    SyscallRow(99, "set_robust_list", nil, note: "the list is walked when the thread exits: futexes it still owns get FUTEX_OWNER_DIED and a waiter is woken") { $0.sysSetRobustList($1) },
+    SyscallRow(100, "get_robust_list", nil, note: "the calling thread's list only") { $0.sysGetRobustList($1) },
     SyscallRow(101, "nanosleep", nil) { $0.sysNanosleep($1) },
     SyscallRow(102, "getitimer", nil) { $0.sysGetitimer($1) },
     SyscallRow(103, "setitimer", [.itimerWhich, .itimerval, .ptr], .itimerOld(2), note: "host timers; SIGALRM reaches the guest like other host signals") { $0.sysSetitimer($1) },
@@ -186,6 +189,7 @@ public let syscallTable: [SyscallRow] = [
     SyscallRow(276, "renameat2", [.atfd, .str, .atfd, .str, .uint]) { $0.sysRenameat2($1, flags: $1.i32(4)) },
     SyscallRow(278, "getrandom", [.cptr, .int, .int]) { $0.sysGetrandom($1) },
     SyscallRow(279, "memfd_create", [.str, .uint]) { $0.sysMemfdCreate($1) },
+    SyscallRow(283, "membarrier", nil, note: "the host's: guest threads are host threads") { $0.sysMembarrier($1) },
     SyscallRow(291, "statx", [.atfd, .str, .atFlags, .hex32, .ptr], note: "struct statx is the same on both; passed through") { $0.sysStatx($1) },
     SyscallRow(436, "close_range", nil) { p, a in HostSyscall.call(HostNetNR.close_range, a.i32(0), a.i32(1), a.i32(2)) },
     SyscallRow(439, "faccessat2", [.atfd, .str, .accessMode, .atFlags]) { $0.sysFaccessat($1, flags: $1.i32(3)) },

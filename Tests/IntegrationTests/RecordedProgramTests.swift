@@ -18,6 +18,8 @@ final class RecordedProgramTests: XCTestCase {
         // Linux runtime (TestBinaries/src/runtime and src/go).
         "sigctx", "sigsegv", "timers", "procs", "execs", "iopoll", "sockets", "mmapfile", "jit", "procviews",
         "go-basic", "go-preempt", "go-net",
+        // Parallel guest threads (TestBinaries/src/threads).
+        "threads-atomics", "threads-fork", "threads-signals", "threads-futex", "threads-pthread", "threads-alignment",
     ]
 
     override func setUpWithError() throws {
@@ -55,6 +57,14 @@ final class RecordedProgramTests: XCTestCase {
     func testGoRuntime() throws { try check(program: "go-basic") }
     func testGoAsyncPreemption() throws { try check(program: "go-preempt") }
     func testGoNetworking() throws { try check(program: "go-net") }
+    /// 32 threads x 100,000 increments, with exclusives and with LSE atomics.
+    func testThreadsAtomicsGiveExactTotals() throws { try check(program: "threads-atomics") }
+    func testThreadsForkFromSixteenThreads() throws { try check(program: "threads-fork") }
+    func testThreadsThousandSignalsToBusyThreads() throws { try check(program: "threads-signals") }
+    func testThreadsFutexOperations() throws { try check(program: "threads-futex") }
+    func testThreadsPosixThreads() throws { try check(program: "threads-pthread") }
+    /// SIGBUS for misaligned exclusives, atomics, LDAR and STLR.
+    func testThreadsAtomicsAlignment() throws { try check(program: "threads-alignment") }
 
     /// Guards against a program added to TestBinaries that no test runs, and
     /// against a fixture directory that lost its files.
