@@ -23,8 +23,8 @@
 # Test ids look like SUITE/FILE@LEVEL; --filter is a shell glob on them
 # (e.g. 'execute/*@-O2', 'advsimd/vld*'). A test is skipped, with a reason,
 # when a dg directive asks for something this runner does not give: a
-# hardware effective target (NAME_hw) the emulator does not implement (FP16,
-# BTI...), SVE in any form, another target (big
+# hardware effective target (NAME_hw) the emulator does not implement (BTI,
+# BF16...), SVE in any form, another target (big
 # endian, ILP32, AArch32), unknown dg-add-options. Compiler-only checks
 # (NAME_ok) hold, as in GCC's own run. Other dg directives (dg-options,
 # dg-additional-options, dg-skip-if, dg-shouldfail, target selectors), and
@@ -70,7 +70,7 @@ mkdir -p "$1"
 workdir="$(cd "$1" && pwd)"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-find_testsuite() { ls -d "$workdir"/gcc-*/gcc/testsuite 2>/dev/null | head -1; }
+find_testsuite() { ls -d "$workdir"/gcc-*/gcc/testsuite 2>/dev/null | head -1 || true; }
 testsuite="$(find_testsuite)"
 if [ -z "$testsuite" ] || [ ! -d "$testsuite/gcc.target/aarch64" ]; then
     (
@@ -103,9 +103,10 @@ cache = os.path.join(workdir, 'cache')
 os.makedirs(cache, exist_ok=True)
 
 # Effective targets true for static glibc on aarch64 with the emulator's
-# features (FP, ASIMD, CRC32, LSE, and the hardware probes of the
+# features (FP, ASIMD, CRC32, LSE, FP16, and the hardware probes of the
 # implemented extensions: FJCVTZS, RDM, dot product).
-ET_YES = set('''lp64 int32plus int32 ptr32plus size32plus size20plus int128
+ET_YES = set('''arm_v8_2a_fp16_scalar_ok arm_v8_2a_fp16_scalar_hw
+arm_v8_2a_fp16_neon_ok arm_v8_2a_fp16_neon_hw lp64 int32plus int32 ptr32plus size32plus size20plus int128
 longlong64 double64 double64plus large_double large_long_double alloca
 label_values trampolines indirect_jumps untyped_assembly return_address
 nonlocal_goto signal mmap fileio c99_runtime stdint_types vect_int vect_float
@@ -121,13 +122,15 @@ arm_v8_1a_neon_hw arm_v8_2a_dotprod_neon_hw'''.split())
 # Effective targets whose instructions the emulator does not implement (and
 # does not advertise), or that describe another target.
 ET_NO = {
-    'sve': 'SVE', 'sme': 'SME', 'fp16': 'FP16', 'bf16': 'BF16', 'i8mm': 'I8MM',
-    'f64mm': 'F64MM', 'f32mm': 'F32MM', 'dotprod': 'DotProd', 'crypto': 'crypto',
-    'complex': 'FCMA', 'fjcvtzs': 'FJCVTZS', 'bti': 'BTI', 'v8_1a': 'RDM (ARMv8.1)',
+    'sve': 'SVE', 'sme': 'SME', 'bf16': 'BF16',
+    'f64mm': 'F64MM', 'f32mm': 'F32MM',
+    'complex': 'FCMA (the half-precision forms)', 'bti': 'BTI',
     'big_endian': 'big endian', 'ilp32': 'ILP32', 'arm32': 'AArch32',
-    'arm_hard': 'AArch32', 'dfp': 'decimal FP', 'memtag': 'MTE', 'sha3': 'SHA3',
-    'sm4': 'SM4',
+    'arm_hard': 'AArch32', 'dfp': 'decimal FP', 'memtag': 'MTE',
 }
+# Extensions the emulator implements and advertises in -cpu max: their
+# NAME_ok and NAME_hw targets hold.
+ET_IMPLEMENTED = ('i8mm', 'dotprod', 'crypto', 'fjcvtzs', 'v8_1a', 'sha3', 'sm4', 'fp16')
 ADD_OPTIONS = {
     'arm_v8_2a_fp16_scalar': '-march=armv8.2-a+fp16', 'arm_v8_2a_fp16_neon': '-march=armv8.2-a+fp16',
     'arm_v8_2a_bf16_neon': '-march=armv8.2-a+bf16', 'arm_v8_2a_i8mm': '-march=armv8.2-a+i8mm',
@@ -147,6 +150,9 @@ def effective(name):
     for key in ('big_endian', 'ilp32', 'arm32', 'arm_hard', 'dfp'):
         if key in name or name == 'be':
             return False, 'effective target ' + name + ' (not this target)'
+    for key in ET_IMPLEMENTED:
+        if key in name and 'sve' not in name and 'bf16' not in name:
+            return True, ''
     for key, what in ET_NO.items():
         if key in name:
             # NAME_ok asks only whether the compiler and assembler take the

@@ -485,12 +485,12 @@ enum FPOp { case add, sub, mul, div }
     return Double(a)
 }
 
-/// Rounds a double (single values are widened exactly) to IEEE half.
+/// Rounds a double (single values are widened exactly) to half precision:
+/// IEEE, or the alternative format when FPCR.AHP is set (no infinities or
+/// NaNs, exponent 31 is a normal one; FPConvert and FPRoundCV).
 @inline(__always) func fpToHalf(_ a: Double, _ fpcr: UInt64, _ fl: inout UInt64) -> UInt64 {
     let sign: UInt64 = fpIsNeg(a) ? 0x8000 : 0
-    // FPCR.AHP: the alternative format has no infinities or NaNs; they
-    // become zero and the largest magnitude, with Invalid Operation.
-    let ahp = fpcr & FPBits.ahp != 0
+    let ahp = fpcr & H16.ahp != 0
     if a.isNaN {
         if ahp { fl |= FPBits.ioc; return sign }
         if a.isSignalingNaN { fl |= FPBits.ioc }
@@ -519,6 +519,7 @@ enum FPOp { case add, sub, mul, div }
     let inexact = q != scaled
     if !tiny && q >= 2048 { q = 1024; e += 1 }
     if ahp && e > 16 {
+        // Saturates with Invalid Operation and no Inexact.
         fl |= FPBits.ioc
         return sign | 0x7FFF
     }
@@ -533,10 +534,11 @@ enum FPOp { case add, sub, mul, div }
     return sign | (UInt64(e + 15) << 10) | (qi - 1024)
 }
 
-/// IEEE half (or, with FPCR.AHP, alternative half) to double (exact).
+/// Half to double (exact); with FPCR.AHP the alternative format, whose
+/// exponent 31 is a normal one.
 @inline(__always) func fpFromHalf(_ h: UInt64, _ fpcr: UInt64, _ fl: inout UInt64) -> Double {
     let sign = (h >> 15) & 1, exp = (h >> 10) & 0x1F, frac = h & 0x3FF
-    if exp == 0x1F && fpcr & FPBits.ahp == 0 {
+    if exp == 0x1F && fpcr & H16.ahp == 0 {
         if frac == 0 { return sign != 0 ? -.infinity : .infinity }
         if frac & 0x200 == 0 { fl |= FPBits.ioc }
         if fpcr & FPBits.dn != 0 { return fpDefaultNaN(Double.self) }

@@ -31,6 +31,7 @@
 /// Scalar FP group: bits 28:24 = 11110 (M=0, S=0) or 11111 (3-source).
 @inline(__always) func executeFPScalar(_ r: UnsafeMutablePointer<UInt64>, _ insn: UInt32) -> StepStatus {
     if insn & 0xA000_0000 != 0 && (insn >> 24) & 0x1F == 0x1F { return .undefined }
+    if (insn >> 22) & 3 == 3 { return executeFPScalarHalf(r, insn) }
     if (insn >> 24) & 1 == 1 {
         if insn >> 29 != 0 { return .undefined }
         switch (insn >> 22) & 3 {

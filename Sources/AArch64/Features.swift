@@ -49,7 +49,7 @@ public struct FeatureSet: OptionSet, Hashable, Sendable {
     public static let implemented: FeatureSet = [.fp, .asimd, .crc32, .atomics, .cpuid, .lrcpc, .dcpop,
                                                  .aes, .pmull, .sha1, .sha2, .sha3, .sha512, .sm3, .sm4,
                                                  .asimdrdm, .asimddp, .i8mm, .fcma, .jscvt, .frint,
-                                                 .flagm, .flagm2, .ilrcpc]
+                                                 .flagm, .flagm2, .ilrcpc, .fphp, .asimdhp, .asimdfhm]
 
     /// The Armv8.0 cores qemu also offers, with the crypto and CRC32
     /// extensions (their HWCAP under qemu-aarch64 is 0x8fb).
@@ -223,6 +223,8 @@ enum FeatureGate {
         (0x9FC03400, 0x0F001000, .asimdhp),     // by element FP16
         (0xDFC03400, 0x5F001000, .asimdhp),     // scalar by element FP16
         (0xBFF8FC00, 0x0F00FC00, .asimdhp),     // FMOV .4H/.8H immediate
+        (0x9FF0E400, 0x0F10E400, .asimdhp),     // SCVTF/UCVTF/FCVTZS/FCVTZU .4H/.8H, #fbits
+        (0xDFF0E400, 0x5F10E400, .asimdhp),     // scalar H, #fbits
     ]
 
     /// The feature an encoding needs, or nil for the base ISA. The first

@@ -189,8 +189,12 @@ struct V128 {
             case 8: return scalar ? simdScalarPairwise(r, insn) : simdAcrossLanes(r, insn)
             case 4 where (insn >> 22) & 3 == 0 && (insn >> 10) & 3 == 2 && (insn >> 29) & 1 == 0:
                 return scalar ? cryptoSHATwoReg(r, insn) : ((insn >> 30) & 1 == 1 ? cryptoAES(r, insn) : .undefined)
+            case 12 where (insn >> 10) & 3 == 2: return simdHalfTwoRegMisc(r, insn, scalar: scalar)
             default: return .undefined
             }
+        }
+        if (insn >> 22) & 1 == 1 && (insn >> 14) & 3 == 0 && (insn >> 10) & 1 == 1 {
+            return simdHalfThreeSame(r, insn, scalar: scalar)
         }
         if (insn >> 15) & 1 != 0 {
             return (insn >> 10) & 1 == 1 ? simdThreeSameExtra(r, insn, scalar: scalar) : .undefined

@@ -67,6 +67,7 @@
     let opc = Int((insn >> 11) & 7)
     let d = Int(insn & 31), n = Int((insn >> 5) & 31), m = Int((insn >> 16) & 31)
     let key = (u << 4) | (aBit << 3) | opc
+    if sz == 0 && !scalar && (key & 0x17) == (u == 0 ? 0x05 : 0x11) { return simdFHMVector(r, insn) }
     let bits = sz == 1 ? 64 : 32
     if sz == 1 && !q && !scalar { return .undefined }
     let elements = scalar ? 1 : (q ? 128 : 64) / bits
@@ -158,6 +159,7 @@
     let u = (insn >> 29) & 1, size = (insn >> 22) & 3, opcode = (insn >> 12) & 0x1F
     let d = Int(insn & 31), n = Int((insn >> 5) & 31)
     let a = readV(r, n)
+    if u == 0 && opcode != 0x1B { return simdHalfScalarPairwise(r, insn) }
     if u == 0 {
         if opcode != 0x1B || size != 3 { return .undefined }
         writeScalarBits(r, d, a.lo &+ a.hi)
@@ -210,6 +212,7 @@
     let q = (insn >> 30) & 1 == 1, u = (insn >> 29) & 1, size = (insn >> 22) & 3
     let opcode = (insn >> 12) & 0xF
     let l = Int((insn >> 21) & 1), h = Int((insn >> 11) & 1)
+    if size == 0 { return simdHalfIndexed(r, insn, scalar: scalar) }
     if size >> 1 == 0 { return .undefined }
     let sz = size & 1
     let bits = sz == 1 ? 64 : 32

@@ -159,7 +159,7 @@ enum SIMDImmediateKind { case move, orr, bic }
     let cmode = (insn >> 12) & 0xF, o2 = (insn >> 11) & 1
     let imm8 = UInt64(((insn >> 16) & 0x7) << 5 | ((insn >> 5) & 0x1F))
     let d = Int(insn & 31)
-    if o2 != 0 { return .undefined }
+    if o2 != 0 { return simdHalfFmovImmediate(r, insn) }
     guard let (imm, kind) = advSIMDExpandImm(op: op, cmode: cmode, imm8: imm8, q: q) else { return .undefined }
     var dst = readV(r, d)
     switch kind {

@@ -64,6 +64,7 @@
     }
     if opcode == 0x1C || opcode == 0x1F {
         // SCVTF/UCVTF and FCVTZS/FCVTZU (vector, fixed-point).
+        if esizeLog == 1 { return simdHalfFixedConvert(r, insn, scalar: scalar) }
         if esizeLog < 2 { return .undefined }
         if esizeLog == 3 && !q && !scalar { return .undefined }
         let fbits = 2 * bits - immhb
@@ -152,6 +153,9 @@
     let u = (insn >> 29) & 1
     if isIndexedExtra(u, opcode) { return simdIndexedExtra(r, insn, scalar: scalar) }
     if opcode == 1 || opcode == 5 || opcode == 9 { return simdFPIndexed(r, insn, scalar: scalar) }
+    if !scalar && (insn >> 22) & 3 == 2 && opcode & 3 == 0 && (opcode >> 3) == (insn >> 29) & 1 {
+        return simdFHMIndexed(r, insn)
+    }
     let q = (insn >> 30) & 1 == 1, size = Int((insn >> 22) & 3)
     let l = Int((insn >> 21) & 1), mBit = Int((insn >> 20) & 1), h = Int((insn >> 11) & 1)
     let d = Int(insn & 31), n = Int((insn >> 5) & 31)

@@ -314,7 +314,7 @@
     let q = (insn >> 30) & 1 == 1, u = (insn >> 29) & 1 == 1
     let size = Int((insn >> 22) & 3), opcode = (insn >> 12) & 0x1F
     if opcode == 0x0C || opcode == 0x0F {
-        if !u { return .undefined }
+        if !u { return simdHalfAcrossLanes(r, insn) }
         return simdFPAcrossLanes(r, insn)
     }
     if size == 3 || (size == 2 && !q) { return .undefined }

@@ -53,9 +53,30 @@ def _kind(text, is_mem):
     return 'int'
 
 
-def fuzz_cases(count, seed=4242, spaces=None, march='armv8-a', skip=None):
+# FP16 and FHM encoding groups for fuzz_cases(templates=...): (mask, value)
+# of the fixed bits; register fields are forced afterwards as for the rest.
+FP16_TEMPLATES = [
+    (0x9F60_C400, 0x0E40_0400),   # AdvSIMD three same (FP16)
+    (0xDF60_C400, 0x5E40_0400),   # AdvSIMD scalar three same (FP16)
+    (0x9F7E_0C00, 0x0E78_0800),   # AdvSIMD two-reg misc (FP16)
+    (0xDF7E_0C00, 0x5E78_0800),   # AdvSIMD scalar two-reg misc (FP16)
+    (0x9F3E_0C00, 0x0E30_0800),   # AdvSIMD across lanes
+    (0xDF3E_0C00, 0x5E30_0800),   # AdvSIMD scalar pairwise
+    (0x9FC0_0400, 0x0F00_0000),   # AdvSIMD by element, size 00
+    (0x9FC0_0400, 0x0F80_0000),   # AdvSIMD by element, size 10 (FMLAL)
+    (0x9F20_0400, 0x0E20_0400),   # AdvSIMD three same (FMLAL)
+    (0x7FC0_0000, 0x1EC0_0000),   # scalar FP, ftype 11
+    (0x7FC0_0000, 0x1EC0_0000),
+    (0xFFC0_0000, 0x1FC0_0000),   # scalar FP 3-source, ftype 11
+    (0x9F80_0400, 0x0F00_0400),   # shift by immediate / modified immediate
+]
+
+
+def fuzz_cases(count, seed=4242, spaces=None, march='armv8-a', skip=None, templates=None, kind_of=None):
     """`spaces`: (fixed bits, random bits) pairs to draw from instead of
-    the whole FP/SIMD space; `skip(text)` rejects a disassembly."""
+    the whole FP/SIMD space; `templates`: (mask, value) groups to force
+    instead (FP16_TEMPLATES); `skip(text)` rejects a disassembly and
+    `kind_of(text)` classifies one (None rejects it)."""
     rng = random.Random(seed)
     words = []
     while len(words) < count * 6:
@@ -67,6 +88,14 @@ def fuzz_cases(count, seed=4242, spaces=None, march='armv8-a', skip=None):
             w = (w & ~(0x1F << 5)) | (rng.randrange(4) << 5)
             if rand & (0xF << 16) == 0xF << 16:   # Rm is random: keep it small
                 w = (w & ~(0xF << 16)) | (rng.randrange(4) << 16)
+            words.append((w, False))
+            continue
+        if templates:
+            mask, val = rng.choice(templates)
+            w = (w & ~mask) | val
+            w = (w & ~0x1F) | rng.randrange(4)
+            w = (w & ~(0x1F << 5)) | (rng.randrange(4) << 5)
+            w = (w & ~(0x1F << 16)) | (rng.randrange(4) << 16)
             words.append((w, False))
             continue
         if rng.random() < 0.85:
@@ -104,8 +133,11 @@ def fuzz_cases(count, seed=4242, spaces=None, march='armv8-a', skip=None):
                 bad = True
             if bad or (skip and skip(text)) or not _assembles_to(text, w, d, march):
                 continue
+            k = kind_of(text) if kind_of else _kind(text, mem)
+            if k is None:
+                continue
             seen.add(w)
-            cases.append((text, _kind(text, mem)))
+            cases.append((text, k))
             if len(cases) >= count:
                 break
     return cases

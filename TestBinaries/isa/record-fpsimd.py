@@ -13,8 +13,14 @@
 # instruction and dumps V0-V3, X0-X4, NZCV, FPSR and the buffer; the program
 # runs under qemu-aarch64 and its dump becomes the fixture.
 #
-# FPSIMD_FUZZ_COUNT, FPSIMD_FUZZ_SEED and FPSIMD_OUT override the number of
-# random encodings, their seed and the output file (for one-off deeper runs).
+# FPSIMD_FUZZ_COUNT, FPSIMD_FUZZ_SEED, FPSIMD_STATE_SEED and FPSIMD_OUT
+# override the number of random encodings, their seed, the seed of the
+# input states and the output file (for one-off deeper runs).
+#
+# FPSIMD_SET=fp16 records the half-precision set instead (FEAT_FP16 and
+# FEAT_FHM, fp16_cases.py plus random encodings of those groups, assembled
+# with -march=armv8.4-a+fp16+fp16fml, run with qemu-aarch64 -cpu max) into
+# Tests/AArch64Tests/Fixtures/fp16-vectors.txt.
 #
 # FPSIMD_SET=isaext records the Armv8.1-8.6 extensions listed in
 # isaext_cases.py instead (crypto, dot product, I8MM, RDM, FCMA, FJCVTZS,
@@ -29,7 +35,8 @@
 import os, random, struct, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fpsimd_fuzz import fuzz_cases
+from fpsimd_fuzz import fuzz_cases, FP16_TEMPLATES
+import fp16_cases
 
 ISAEXT = os.environ.get('FPSIMD_SET') == 'isaext'
 if ISAEXT:
@@ -45,9 +52,14 @@ else:
     FIXTURE = 'fpsimd-vectors.txt'
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+FP16 = os.environ.get('FPSIMD_SET') == 'fp16'
+if FP16:
+    MARCH = 'armv8.4-a+fp16+fp16fml'
+    QEMU = ['qemu-aarch64', '-cpu', 'max']
+    FIXTURE = 'fp16-vectors.txt'
 OUT = os.environ.get('FPSIMD_OUT') or os.path.join(ROOT, 'Tests', 'AArch64Tests', 'Fixtures', FIXTURE)
 MASK64 = (1 << 64) - 1
-FUZZ_COUNT = int(os.environ.get('FPSIMD_FUZZ_COUNT', '200' if ISAEXT else '1500'))
+FUZZ_COUNT = int(os.environ.get('FPSIMD_FUZZ_COUNT', '200' if ISAEXT else '400' if FP16 else '1500'))
 FUZZ_SEED = int(os.environ.get('FPSIMD_FUZZ_SEED', '4242'))
 
 F64 = [0x0, 0x8000000000000000, 0x3FF0000000000000, 0xBFF0000000000000,
@@ -75,6 +87,14 @@ INTS = [0, 1, MASK64, 0x7FFFFFFFFFFFFFFF, 0x8000000000000000, 0x7FFFFFFF,
         0x7F7F7F7F7F7F7F7F, 0x0123456789ABCDEF, 0xFEDCBA9876543210,
         0x8000800080008000, 0x7FFF7FFF7FFF7FFF, 0x0001000100010001]
 FPCRS = [0] * 8 + [0x400000, 0x800000, 0xC00000, 0x2000000, 0x1000000, 0x3000000, 0x3C00000]
+# Half precision: denormals, the normal range's ends, signalling and quiet
+# NaNs of both signs, values whose sums, products and roots round at ties.
+F16X = F16 + [0xFBFF, 0x0400, 0x8400, 0x8001, 0x83FF, 0x0200, 0x0100, 0x00FF, 0x0401, 0xFE00, 0xFD00,
+              0x7D55, 0x7FFF, 0x3555, 0x3BFF, 0x3C01, 0x4000, 0x5BFF, 0x6400, 0x7400, 0x7800, 0x7A00,
+              0xE400, 0x4900, 0x2E66, 0x1400, 0x0800, 0x3800, 0xB800, 0x4200, 0xC200, 0x77FF, 0x7801]
+# FPCR: RMode, FZ16 (bit 19), FZ, DN, AHP (bit 26) and combinations.
+FPCRS16 = [0] * 6 + [0x400000, 0x800000, 0xC00000, 0x80000, 0x80000, 0x2000000, 0x1000000, 0x4000000,
+                     0x2080000, 0x1480000, 0x4C80000, 0x7C80000, 0x1000000 | 0x80000, 0x4000000 | 0x2000000]
 
 
 def rnd_float_bits(rng, pool, bits):
@@ -120,6 +140,20 @@ def rnd_tiny_edge(rng, bits):
     return (rng.getrandbits(1) << 31) | (e << 23) | frac
 
 
+def rnd_half_range(rng, bits):
+    """A single or double whose exponent is near the half-precision range
+    (overflow, denormals, underflow) or a special value."""
+    r = rng.random()
+    if r < 0.15:
+        return rng.choice(F64 if bits == 64 else F32)
+    e = rng.choice([rng.randrange(-27, 17), 15, 16, -15, -14, -25, -24])
+    if bits == 64:
+        frac = rng.choice([rng.getrandbits(52), 1 << 41, (1 << 41) | 1, (1 << 42) - 1, rng.getrandbits(12) << 40])
+        return (rng.getrandbits(1) << 63) | ((e + 1023) << 52) | frac
+    frac = rng.choice([rng.getrandbits(23), 1 << 12, (1 << 12) | 1, (1 << 13) - 1, rng.getrandbits(12) << 11])
+    return (rng.getrandbits(1) << 31) | ((e + 127) << 23) | frac
+
+
 def fill128(rng, kind):
     if fill_kind is not None:
         v = fill_kind(rng, kind)
@@ -149,18 +183,43 @@ def fill128(rng, kind):
     if kind == 'fh':
         v = 0
         for i in range(8):
-            v |= rng.choice(F16) << (16 * i)
+            if not FP16:
+                v |= rng.choice(F16) << (16 * i)
+            else:
+                v |= (rng.choice(F16X) if rng.random() < 0.7 else rng.randrange(1 << 16)) << (16 * i)
+        return v
+    if kind == 'fhw':
+        v = 0
+        for i in range(8):
+            e = rng.choice([rng.randrange(0, 31), rng.randrange(12, 18), rng.randrange(0, 4)])
+            v |= ((rng.getrandbits(1) << 15) | (e << 10) | rng.getrandbits(10)) << (16 * i)
+        return v
+    if kind == 'fs16':
+        if rng.random() < 0.5:
+            return rnd_half_range(rng, 64) | (rnd_half_range(rng, 64) << 64)
+        v = 0
+        for i in range(4):
+            v |= rnd_half_range(rng, 32) << (32 * i)
         return v
     return rnd_int(rng) | (rnd_int(rng) << 64)
 
 
 def make_state(rng, kind):
-    v = [fill128(rng, kind) for _ in range(4)]
-    if kind == 'gpr_f':   # FP from general: X regs hold float bit patterns
+    if kind == 'fhm':
+        v = [fill128(rng, 'fs')] + [fill128(rng, 'fh') for _ in range(3)]
+    else:
+        v = [fill128(rng, kind) for _ in range(4)]
+    if kind == 'gpr_h':   # half from general: half patterns and small integers
+        x = [rng.choice([rng.choice(F16X), rng.randrange(-70000, 70000) & MASK64, rng.randrange(1 << 16),
+                         rng.getrandbits(64), rng.getrandbits(40)]) for _ in range(4)]
+    elif kind == 'gpr_f':   # FP from general: X regs hold float bit patterns
         x = [rng.choice(F64) if rng.random() < 0.5 else rng.choice(F32) for _ in range(4)]
     else:
         x = [rnd_int(rng) for _ in range(4)]
-    fpcr = rng.choice(FPCRS) if kind not in ('int', 'mem') and not kind.startswith('i_') else rng.choice([0, 0])
+    if FP16:
+        fpcr = rng.choice(FPCRS16)
+    else:
+        fpcr = rng.choice(FPCRS) if kind not in ('int', 'mem') and not kind.startswith('i_') else rng.choice([0, 0])
     nzcv = rng.randrange(16) << 28
     mem = bytes(rng.randrange(256) for _ in range(128))
     x4 = 0
@@ -222,13 +281,57 @@ def build(cases, states, workdir):
     return out
 
 
+def fp16_kind(text):
+    """Input kind of a random FP16/FHM encoding; None drops those that are
+    no half-precision instruction (the templates also hit other groups)."""
+    import re
+    mn = text.split()[0]
+    if mn.startswith('fmlal') or mn.startswith('fmlsl'):
+        return 'fhm'
+    if not re.search(r'\bh\d|\.[248]h\b|\.h\[', text):
+        return None
+    if mn in ('scvtf', 'ucvtf') and re.search(r'\b[wx]\d', text):
+        return 'gpr_h'
+    if mn in ('scvtf', 'ucvtf'):
+        return 'int'
+    if mn == 'fmov' and re.search(r'\bh\d+, [wx]', text):
+        return 'gpr_h'
+    if mn.startswith('fcvt') and re.search(r'\b[sd]\d|\.4s', text) and re.search(r'\bh0|v0\.[48]h', text):
+        return 'fs16'
+    return 'fh'
+
+
+def arm_arm_fixup(asm, vo):
+    """Where qemu-aarch64 7.2 disagrees with the Arm ARM, the recorded
+    result is the Arm ARM's, derived from qemu's; the fixture line says so.
+    Returns (outputs, note)."""
+    import re
+    # FCVTZS (scalar, fixed-point) on a half: V[d] = result writes 16 bits
+    # and clears the rest of the register; qemu writes the sign-extended
+    # 32-bit integer.
+    m = re.match(r'fcvtzs\s+h(\d+), h\d+, #', asm)
+    if m and int(m.group(1)) < 4:
+        d = int(m.group(1))
+        vo = list(vo)
+        if vo[2 * d] & 0xFFFF != vo[2 * d]:
+            vo[2 * d] &= 0xFFFF
+            return vo, ' [Arm ARM: qemu 7.2 sign-extends the result to 32 bits]'
+    return vo, ''
+
+
 def main():
-    rng = random.Random(20261129)
-    fuzz = {}
-    if ISAEXT:
-        fuzz = dict(spaces=FUZZ_SPACES, march=MARCH, skip=fuzz_skip)
-    cases = CASES + (fuzz_cases(FUZZ_COUNT, FUZZ_SEED, **fuzz) if FUZZ_COUNT else [])
-    states = [[make_state(rng, kind) for _ in range(PER_CASE.get(kind, 8))] for (asm, kind) in cases]
+    rng = random.Random(int(os.environ.get('FPSIMD_STATE_SEED', '20261129')))
+    if FP16:
+        cases = fp16_cases.CASES + fuzz_cases(FUZZ_COUNT, FUZZ_SEED, march=MARCH, templates=FP16_TEMPLATES,
+                                              kind_of=fp16_kind)
+        per_case, listed = fp16_cases.PER_CASE, len(fp16_cases.CASES)
+    else:
+        fuzz = dict(spaces=FUZZ_SPACES, march=MARCH, skip=fuzz_skip) if ISAEXT else {}
+        cases = CASES + (fuzz_cases(FUZZ_COUNT, FUZZ_SEED, **fuzz) if FUZZ_COUNT else [])
+        per_case, listed = PER_CASE, len(cases)
+    # Random encodings beyond the listed cases get fewer states each.
+    states = [[make_state(rng, kind) for _ in range(per_case.get(kind, 8) if i < listed else 5)]
+              for i, (asm, kind) in enumerate(cases)]
     with tempfile.TemporaryDirectory() as d:
         out = build(cases, states, d)
     res = ['# DO NOT EDIT: generated by TestBinaries/isa/record-fpsimd.py from qemu-aarch64 runs.']
@@ -239,6 +342,7 @@ def main():
             k += 1
             q = struct.unpack('<16Q', rec[:128])
             vo = q[0:8]
+            vo, note = arm_arm_fixup(asm, vo) if FP16 else (vo, '')
             xo = q[8:13]
             nz, fs, insn = q[13], q[14], q[15]
             memo = rec[128:256]
@@ -249,7 +353,7 @@ def main():
             fin += ['%x' % xx for xx in x]
             fin.append(mem.hex() if ism else '-')
             fo = ['%x' % w for w in vo] + ['%x' % w for w in xo] + ['%x' % nz, '%x' % fs, memo.hex() if ism else '-']
-            res.append(' '.join(fin) + ' | ' + ' '.join(fo) + ' # ' + asm)
+            res.append(' '.join(fin) + ' | ' + ' '.join(fo) + ' # ' + asm + note)
     with open(OUT, 'w') as f:
         f.write('\n'.join(res) + '\n')
     print('wrote %d vectors for %d instructions to %s' % (k, len(cases), OUT))

@@ -11,9 +11,11 @@ final class FPExecutorOracleTests: XCTestCase {
 
     func testVectorsThroughSwitchCore() throws { try replay(.switchLoop) }
     func testVectorsThroughThreadedCore() throws { try replay(.threaded) }
+    func testFP16VectorsThroughSwitchCore() throws { try replay(.switchLoop, FPSIMDOracleTests.fp16Fixture) }
+    func testFP16VectorsThroughThreadedCore() throws { try replay(.threaded, FPSIMDOracleTests.fp16Fixture) }
 
-    func replay(_ core: Executor.Core) throws {
-        let vectors = try FPSIMDOracleTests.loadVectors()
+    func replay(_ core: Executor.Core, _ fixture: String = FPSIMDOracleTests.baseFixture) throws {
+        let vectors = try FPSIMDOracleTests.loadVectors(fixture)
         let mem = try AddressSpace(size: 1 << 32)
         let memBase = FPSIMDOracleTests.memBase
         mem.mapFixed(memBase, 0x1000, prot: PROT_READ | PROT_WRITE)

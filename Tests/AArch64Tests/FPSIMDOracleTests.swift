@@ -34,10 +34,16 @@ final class FPSIMDOracleTests: XCTestCase {
         return out
     }
 
-    static func loadVectors() throws -> [Vector] {
+    /// The base FP/AdvSIMD recording and the FEAT_FP16/FEAT_FHM one
+    /// (record-fpsimd.py with FPSIMD_SET=fp16).
+    static let baseFixture = "fpsimd-vectors.txt"
+    static let fp16Fixture = "fp16-vectors.txt"
+
+    static func loadVectors(_ fixture: String = baseFixture) throws -> [Vector] {
         // FPSIMD_VECTORS points at another recording (e.g. a deeper random run).
-        let url = ProcessInfo.processInfo.environment["FPSIMD_VECTORS"].map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fpsimd-vectors.txt")
+        let override = fixture == baseFixture ? ProcessInfo.processInfo.environment["FPSIMD_VECTORS"] : nil
+        let url = override.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/" + fixture)
         let text = try String(contentsOf: url, encoding: .utf8)
         var out: [Vector] = []
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
@@ -56,8 +62,11 @@ final class FPSIMDOracleTests: XCTestCase {
         return out
     }
 
-    func testOracleVectors() throws {
-        let vectors = try Self.loadVectors()
+    func testOracleVectors() throws { try replay(Self.baseFixture) }
+    func testFP16OracleVectors() throws { try replay(Self.fp16Fixture) }
+
+    func replay(_ fixture: String) throws {
+        let vectors = try Self.loadVectors(fixture)
         XCTAssertGreaterThan(vectors.count, 100)
         let mem = try AddressSpace(size: 1 << 32)
         mem.mapFixed(Self.memBase, 0x1000, prot: PROT_READ | PROT_WRITE)
@@ -108,7 +117,7 @@ final class FPSIMDOracleTests: XCTestCase {
             }
         }
         let passed = vectors.count - failures
-        print("FPSIMD oracle: \(passed)/\(vectors.count) vectors passed, \(failedInsns.count) instructions with failures")
+        print("FPSIMD oracle (\(fixture)): \(passed)/\(vectors.count) vectors passed, \(failedInsns.count) instructions with failures")
         XCTAssertEqual(failures, 0, "failing: \(failedInsns.keys.sorted().joined(separator: ", "))")
     }
 }

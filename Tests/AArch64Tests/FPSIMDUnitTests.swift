@@ -18,9 +18,14 @@ final class FPSIMDUnitTests: XCTestCase {
         r[Slot.flagKind] = FlagKind.materialized
     }
 
-    func testUnallocatedEncodingsAreUndefined() throws {
+    func testUnallocatedEncodingsAreUndefined() throws { try checkUndefined("fpsimd-undefined.txt") }
+
+    /// Reserved encodings in the FP16 and FHM groups (qemu-aarch64 -cpu max).
+    func testUnallocatedFP16EncodingsAreUndefined() throws { try checkUndefined("fp16-undefined.txt") }
+
+    func checkUndefined(_ fixture: String) throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/fpsimd-undefined.txt")
+            .appendingPathComponent("Fixtures/" + fixture)
         let text = try String(contentsOf: url, encoding: .utf8)
         let mem = try AddressSpace(size: 1 << 32)
         mem.mapFixed(0x10000, 0x1000, prot: PROT_READ | PROT_WRITE)

@@ -62,6 +62,14 @@ final class FeatureSetTests: XCTestCase {
             (0x8B020020, nil),        // add x0, x1, x2
             (0x1E622820, nil),        // fadd d0, d1, d2
             (0x1EE24020, nil),        // fcvt s0, h1 (Armv8.0)
+            (0x1EE22820, .fphp),      // fadd h0, h1, h2
+            (0x4E421420, .asimdhp),   // fadd v0.8h, v1.8h, v2.8h
+            (0x5F1DFC20, .asimdhp),   // fcvtzs h0, h1, #3
+            (0x4F1DE420, .asimdhp),   // scvtf v0.8h, v1.8h, #3
+            (0x4F03FE00, .asimdhp),   // fmov v0.8h, #1.0
+            (0x4E30C820, .asimdhp),   // fmaxnmv h0, v1.8h
+            (0x4E22EC20, .asimdfhm),  // fmlal v0.4s, v1.4h, v2.4h
+            (0x2FB28020, .asimdfhm),  // fmlal2 v0.2s, v1.2h, v2.h[3]
         ]
         for (word, need) in cases {
             XCTAssertNotEqual(Decoder.decode(word, pc: 0x1000, features: .implemented).code, .undefined,
