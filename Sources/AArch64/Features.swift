@@ -189,6 +189,10 @@ enum FeatureGate {
         (0xFF20F400, 0x7E008400, .asimdrdm),    // scalar
         (0xBF00D400, 0x2F00D000, .asimdrdm),    // by element
         (0xFF00D400, 0x7F00D000, .asimdrdm),    // scalar by element
+        // The half-precision forms (size 01) need FEAT_FP16 as well.
+        (0xBFE0E400, 0x2E40C400, [.fcma, .asimdhp]),    // FCMLA .4H/.8H
+        (0xBFE0EC00, 0x2E40E400, [.fcma, .asimdhp]),    // FCADD .4H/.8H
+        (0xBFC09400, 0x2F401000, [.fcma, .asimdhp]),    // FCMLA by element .H
         (0xBF20E400, 0x2E00C400, .fcma),        // FCMLA
         (0xBF20EC00, 0x2E00E400, .fcma),        // FCADD
         (0xBF009400, 0x2F001000, .fcma),        // FCMLA by element

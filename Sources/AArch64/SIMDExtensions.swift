@@ -3,7 +3,8 @@
 // AdvSIMD three same (extra), the by-element forms of the same
 // instructions, FRINT32/64 (vector), and the 64-bit polynomial multiply.
 // The FP helpers are generic over `ArmFloat` (single and double); the
-// half-precision forms (size 01) wait for FEAT_FP16. The group entry
+// half-precision FCMLA and FCADD (size 01, FEAT_FCMA with FEAT_FP16) use
+// the FP16 helpers (FPHalf.swift), which honour FPCR.FZ16. The group entry
 // points are out of line: these instructions are rare next to the base
 // ISA, and inlining them would only grow the cores' dispatch functions.
 
@@ -109,6 +110,54 @@
     return .ok
 }
 
+/// FCMLA (vector, or by element when `index` is given) over half-precision
+/// elements: the pair as in `fcmlaPair`, FPMulAdd with FPCR.FZ16.
+@inline(__always) func fcmlaHalf(_ r: UnsafeMutablePointer<UInt64>, _ d: Int, _ n: Int, _ m: Int, q: Bool,
+                                 rot: Int, index: Int?) -> StepStatus {
+    let a = readV(r, n), b = readV(r, m), acc = readV(r, d)
+    let fpcr = r[Slot.fpcr]
+    var fl: UInt64 = 0
+    var res = V128()
+    var e = 0
+    while e < (q ? 8 : 4) {
+        let mi = index.map { 2 * $0 } ?? e
+        let n0 = a.elem(e, 16), n1 = a.elem(e + 1, 16), m0 = b.elem(mi, 16), m1 = b.elem(mi + 1, 16)
+        let e1: UInt64, e2: UInt64, e3: UInt64, e4: UInt64
+        switch rot {
+        case 0: e1 = m0; e2 = n0; e3 = m1; e4 = n0
+        case 1: e1 = m1 ^ H16.sign; e2 = n1; e3 = m0; e4 = n1
+        case 2: e1 = m0 ^ H16.sign; e2 = n0; e3 = m1 ^ H16.sign; e4 = n0
+        default: e1 = m1; e2 = n1; e3 = m0 ^ H16.sign; e4 = n1
+        }
+        res.setElem(e, 16, h16MulAdd(acc.elem(e, 16), e2, e1, fpcr, &fl))
+        res.setElem(e + 1, 16, h16MulAdd(acc.elem(e + 1, 16), e4, e3, fpcr, &fl))
+        e += 2
+    }
+    r[Slot.fpsr] |= fl
+    writeVQ(r, d, res, q)
+    return .ok
+}
+
+/// FCADD over half-precision elements: rotation 90 or 270 of Vm added to Vn.
+@inline(__always) func fcaddHalf(_ r: UnsafeMutablePointer<UInt64>, _ d: Int, _ n: Int, _ m: Int, q: Bool,
+                                 rot270: Bool) -> StepStatus {
+    let a = readV(r, n), b = readV(r, m)
+    let fpcr = r[Slot.fpcr]
+    var fl: UInt64 = 0
+    var res = V128()
+    var e = 0
+    while e < (q ? 8 : 4) {
+        let b0 = b.elem(e, 16), b1 = b.elem(e + 1, 16)
+        let e1 = rot270 ? b1 : b1 ^ H16.sign, e3 = rot270 ? b0 ^ H16.sign : b0
+        res.setElem(e, 16, h16Add(a.elem(e, 16), e1, sub: false, fpcr, &fl))
+        res.setElem(e + 1, 16, h16Add(a.elem(e + 1, 16), e3, sub: false, fpcr, &fl))
+        e += 2
+    }
+    r[Slot.fpsr] |= fl
+    writeVQ(r, d, res, q)
+    return .ok
+}
+
 /// SDOT/UDOT/USDOT/SUDOT over 32-bit lanes; `mLane` picks one 32-bit
 /// element of Vm for every lane (by element) or nil for lane-by-lane.
 @inline(__always) func simdDot(_ r: UnsafeMutablePointer<UInt64>, _ d: Int, _ n: Int, _ m: Int, q: Bool,
@@ -185,6 +234,7 @@
     case (1, 8...11):
         let rot = opcode & 3
         switch size {
+        case 1: return fcmlaHalf(r, d, n, m, q: q, rot: rot, index: nil)
         case 2: return fcmla(r, d, n, m, q: q, rot: rot, index: nil, Float.self)
         case 3 where q: return fcmla(r, d, n, m, q: q, rot: rot, index: nil, Double.self)
         default: return .undefined
@@ -192,6 +242,7 @@
     case (1, 12), (1, 14):
         let rot270 = opcode == 14
         switch size {
+        case 1: return fcaddHalf(r, d, n, m, q: q, rot270: rot270)
         case 2: return fcadd(r, d, n, m, q: q, rot270: rot270, Float.self)
         case 3 where q: return fcadd(r, d, n, m, q: q, rot270: rot270, Double.self)
         default: return .undefined
@@ -238,6 +289,9 @@
     case (1, _) where opcode & 9 == 1:
         let rot = (opcode >> 1) & 3
         switch size {
+        case 1:
+            guard h == 0 || q else { return .undefined }
+            return fcmlaHalf(r, d, n, m5, q: q, rot: rot, index: (h << 1) | l)
         case 2:
             guard l == 0, q else { return .undefined }
             return fcmla(r, d, n, m5, q: q, rot: rot, index: h, Float.self)

@@ -216,3 +216,17 @@ for op in ['fmlal', 'fmlsl', 'fmlal2', 'fmlsl2']:
     add('fhm', f'{op} v0.4s, v1.4h, v2.4h')
     add('fhm', f'{op} v0.2s, v1.2h, v2.h[3]')
     add('fhm', f'{op} v0.4s, v1.4h, v3.h[6]')
+
+# --- FEAT_FCMA on halves (with FEAT_FP16) --------------------------------------
+# Recorded after the random encodings so the earlier vectors keep their states.
+FCMA_CASES = []
+for rot in [0, 90, 180, 270]:
+    for a, k in (('4h', 'fh'), ('8h', 'fhw'), ('8h', 'fh'), ('4h', 'fhw')):
+        FCMA_CASES.append((f'fcmla v0.{a}, v1.{a}, v2.{a}, #{rot}', k))
+    for i in range(2):
+        FCMA_CASES.append((f'fcmla v0.4h, v1.4h, v2.h[{i}], #{rot}', 'fh' if rot % 180 else 'fhw'))
+    for i in range(4):
+        FCMA_CASES.append((f'fcmla v0.8h, v1.8h, v3.h[{i}], #{rot}', 'fhw' if rot % 180 else 'fh'))
+for rot in [90, 270]:
+    for a, k in (('4h', 'fh'), ('8h', 'fhw'), ('8h', 'fh'), ('4h', 'fhw')):
+        FCMA_CASES.append((f'fcadd v0.{a}, v1.{a}, v2.{a}, #{rot}', k))

@@ -18,7 +18,8 @@
 # input states and the output file (for one-off deeper runs).
 #
 # FPSIMD_SET=fp16 records the half-precision set instead (FEAT_FP16 and
-# FEAT_FHM, fp16_cases.py plus random encodings of those groups, assembled
+# FEAT_FHM, fp16_cases.py plus random encodings of those groups, then the
+# half-precision FCMLA/FCADD of fp16_cases.FCMA_CASES, assembled
 # with -march=armv8.4-a+fp16+fp16fml, run with qemu-aarch64 -cpu max) into
 # Tests/AArch64Tests/Fixtures/fp16-vectors.txt.
 #
@@ -325,12 +326,16 @@ def main():
         cases = fp16_cases.CASES + fuzz_cases(FUZZ_COUNT, FUZZ_SEED, march=MARCH, templates=FP16_TEMPLATES,
                                               kind_of=fp16_kind)
         per_case, listed = fp16_cases.PER_CASE, len(fp16_cases.CASES)
+        # Listed after the random encodings: they came later.
+        tail = len(cases)
+        cases += fp16_cases.FCMA_CASES
     else:
         fuzz = dict(spaces=FUZZ_SPACES, march=MARCH, skip=fuzz_skip) if ISAEXT else {}
         cases = CASES + (fuzz_cases(FUZZ_COUNT, FUZZ_SEED, **fuzz) if FUZZ_COUNT else [])
         per_case, listed = PER_CASE, len(cases)
-    # Random encodings beyond the listed cases get fewer states each.
-    states = [[make_state(rng, kind) for _ in range(per_case.get(kind, 8) if i < listed else 5)]
+        tail = len(cases)
+    # Random encodings (between the listed cases and the tail) get fewer states each.
+    states = [[make_state(rng, kind) for _ in range(per_case.get(kind, 8) if i < listed or i >= tail else 5)]
               for i, (asm, kind) in enumerate(cases)]
     with tempfile.TemporaryDirectory() as d:
         out = build(cases, states, d)

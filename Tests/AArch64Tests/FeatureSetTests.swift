@@ -81,4 +81,23 @@ final class FeatureSetTests: XCTestCase {
         XCTAssertEqual(FeatureGate.required(0x4E284800), .aes)   // aese v0.16b, v0.16b
         XCTAssertNil(FeatureGate.required(0x8B020020))
     }
+
+    /// The half-precision FCMLA/FCADD need FEAT_FCMA and FEAT_FP16.
+    func testHalfPrecisionComplexNeedsBoth() {
+        let half: [UInt32] = [0x6E42CC20,   // fcmla v0.8h, v1.8h, v2.8h, #90
+                              0x2F625020,   // fcmla v0.4h, v1.4h, v2.h[1], #180
+                              0x2E42F420]   // fcadd v0.4h, v1.4h, v2.4h, #270
+        for word in half {
+            XCTAssertEqual(FeatureGate.required(word), [.fcma, .asimdhp], String(word, radix: 16))
+            XCTAssertNotEqual(Decoder.decode(word, pc: 0x1000, features: .implemented).code, .undefined)
+            for missing in [FeatureSet.fcma, .asimdhp] {
+                let features = FeatureSet.implemented.subtracting(missing)
+                XCTAssertEqual(Decoder.decode(word, pc: 0x1000, features: features).code, .undefined,
+                               String(word, radix: 16))
+            }
+        }
+        XCTAssertEqual(FeatureGate.required(0x6E82CC20), .fcma)   // fcmla v0.4s, v1.4s, v2.4s, #90
+        let noHalf = FeatureSet.implemented.subtracting(.asimdhp)
+        XCTAssertNotEqual(Decoder.decode(0x6E82CC20, pc: 0x1000, features: noHalf).code, .undefined)
+    }
 }

@@ -19,8 +19,6 @@ final class DifferentialTests: XCTestCase {
     /// Classes the emulator does not pass yet: recorded, but not replayed.
     /// Remove a name when its work lands.
     static let pending: Set<String> = [
-        // Extensions not implemented yet (ext-fcma: its half-precision forms).
-        "ext-fcma",
         // qemu 7.2 sets FJCVTZS's Z for a denormal flushed by FPCR.FZ; the
         // Arm ARM (FPToFixedJS) clears it, as later qemu does (qemu issue 2375).
         "ext-jscvt",
