@@ -5,8 +5,11 @@
 # DifferentialTests.swift replays under swift-qemu-lite without qemu.
 #
 # Usage (from anywhere):
-#   TestBinaries/isa/record-diff.sh [--scale N]
-# --scale multiplies every class's vector count (default 1). The harness is
+#   TestBinaries/isa/record-diff.sh [--scale N] [CLASS...]
+# --scale multiplies every class's vector count (default 1). With CLASS
+# names, only those classes are recorded again; the others keep their
+# lines (run line, seed, count and hashes) from the current vectors.txt
+# (after a change of the harness that affects only those classes). The harness is
 # rebuilt first when aarch64-linux-gnu-gcc is installed (diff/build.sh);
 # needs qemu-user (qemu-aarch64).
 #
@@ -20,12 +23,18 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 diff="$here/diff"
 out="$diff/vectors.txt"
 scale=1
+declare -A only=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --scale) scale="$2"; shift 2 ;;
-        *) echo "usage: $0 [--scale N]" >&2; exit 2 ;;
+        -*) echo "usage: $0 [--scale N] [CLASS...]" >&2; exit 2 ;;
+        *) only[$1]=1; shift ;;
     esac
 done
+if [ ${#only[@]} -gt 0 ] && [ ! -f "$out" ]; then
+    echo "record-diff.sh: no $out to keep the other classes from" >&2
+    exit 1
+fi
 
 if command -v aarch64-linux-gnu-gcc >/dev/null 2>&1; then
     "$diff/build.sh"
@@ -34,8 +43,9 @@ harness="$diff/bin/diffharness"
 qemu=(qemu-aarch64 -cpu max)
 
 # Vectors per class (thousands). Classes with many opcodes, sizes and FP
-# corner cases get more. The ext-* classes are recorded too; the test skips
-# them until the emulator implements those extensions.
+# corner cases get more. The ext-* classes (extensions beyond Armv8.0) get
+# ext_kvec each; the test skips a class only while it is listed in
+# DifferentialTests.pending.
 declare -A kvec=(
     [int-imm]=30 [int-bitfield]=30 [int-logical-reg]=30 [int-addsub-reg]=30 [int-carry]=20
     [int-cond]=30 [int-mul]=30 [int-dp2]=30 [int-dp1]=20
@@ -56,7 +66,26 @@ trap 'rm -f "$tmp"' EXIT
     echo "# Differential instruction vectors, recorded by TestBinaries/isa/record-diff.sh"
     echo "# from $("${qemu[0]}" --version | head -1) with -cpu max. Do not edit by hand."
     total=0
-    for class in $("${qemu[@]}" "$harness" --list all); do
+    classes="$("${qemu[@]}" "$harness" --list all)"
+    for class in ${!only[@]}; do
+        if ! grep -qx -- "$class" <<<"$classes"; then
+            echo "record-diff.sh: the harness has no class $class" >&2
+            exit 1
+        fi
+    done
+    for class in $classes; do
+        if [ ${#only[@]} -gt 0 ] && [ -z "${only[$class]:-}" ]; then
+            # Kept: this class's run line and hash lines as recorded before.
+            kept="$(awk -v c="$class" '$1 == "run" { on = ($2 == c) } on' "$out")"
+            if [ -z "$kept" ]; then
+                echo "record-diff.sh: $out has no class $class; record it too" >&2
+                exit 1
+            fi
+            echo "$kept"
+            total=$((total + $(awk 'NR == 1 { print $4 }' <<<"$kept")))
+            echo "$class: kept" >&2
+            continue
+        fi
         if [ -n "${kvec[$class]:-}" ]; then
             count=$(( kvec[$class] * 1000 * scale ))
         elif [[ "$class" == ext-* ]]; then

@@ -18,11 +18,9 @@ import XCTest
 final class DifferentialTests: XCTestCase {
     /// Classes the emulator does not pass yet: recorded, but not replayed.
     /// Remove a name when its work lands.
-    static let pending: Set<String> = [
-        // qemu 7.2 sets FJCVTZS's Z for a denormal flushed by FPCR.FZ; the
-        // Arm ARM (FPToFixedJS) clears it, as later qemu does (qemu issue 2375).
-        "ext-jscvt",
-    ]
+    /// Every class runs now. (ext-jscvt's generator keeps FPCR.FZ clear for
+    /// a denormal FJCVTZS input, where qemu 7.2 sets Z against the Arm ARM.)
+    static let pending: Set<String> = []
 
     static let defaultChunks = 3
 

@@ -445,7 +445,7 @@ static int gen_system(rng_t *r, uint64_t pc, uint32_t *words) {
     return 1;
 }
 
-/* ---- Extensions the emulator does not implement yet (not in the test) ---- */
+/* ---- Extensions beyond Armv8.0 (`--list ext`) ---- */
 
 static const pat_t p_ext_aes[] = {{0xffffcc00, 0x4e284800}};
 static const pat_t p_ext_sha[] = {{0xffe08c00, 0x5e000000}, {0xffffec00, 0x5e280800}, {0xfffffc00, 0x5e282800}};

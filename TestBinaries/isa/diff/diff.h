@@ -38,7 +38,7 @@ typedef struct klass {
     int npats;
     int (*fix)(uint32_t *w, rng_t *r);
     int (*gen)(rng_t *r, uint64_t pc, uint32_t *words);
-    int ext; /* 1: an extension the emulator does not implement yet */
+    int ext; /* 1: an extension beyond Armv8.0 */
     int fault; /* accesses: 0 in the buffer, FAULT_PAGE or FAULT_ALIGN */
 } klass_t;
 
