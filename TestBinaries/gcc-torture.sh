@@ -124,13 +124,13 @@ arm_v8_1a_neon_hw arm_v8_2a_dotprod_neon_hw'''.split())
 ET_NO = {
     'sve': 'SVE', 'sme': 'SME', 'bf16': 'BF16',
     'f64mm': 'F64MM', 'f32mm': 'F32MM',
-    'complex': 'FCMA (the half-precision forms)', 'bti': 'BTI',
+    'bti': 'BTI',
     'big_endian': 'big endian', 'ilp32': 'ILP32', 'arm32': 'AArch32',
     'arm_hard': 'AArch32', 'dfp': 'decimal FP', 'memtag': 'MTE',
 }
 # Extensions the emulator implements and advertises in -cpu max: their
 # NAME_ok and NAME_hw targets hold.
-ET_IMPLEMENTED = ('i8mm', 'dotprod', 'crypto', 'fjcvtzs', 'v8_1a', 'sha3', 'sm4', 'fp16')
+ET_IMPLEMENTED = ('i8mm', 'dotprod', 'crypto', 'fjcvtzs', 'v8_1a', 'sha3', 'sm4', 'fp16', 'complex')
 ADD_OPTIONS = {
     'arm_v8_2a_fp16_scalar': '-march=armv8.2-a+fp16', 'arm_v8_2a_fp16_neon': '-march=armv8.2-a+fp16',
     'arm_v8_2a_bf16_neon': '-march=armv8.2-a+bf16', 'arm_v8_2a_i8mm': '-march=armv8.2-a+i8mm',
