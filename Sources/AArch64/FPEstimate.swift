@@ -18,6 +18,46 @@
     return (b + 1) / 2
 }
 
+/// FPRecipEstimate once the special cases are out, for every width: the
+/// operand's 52-bit `fraction` and biased `exp` give the result's biased
+/// exponent and 52-bit fraction. `base` is 2 * bias - 1 of the format.
+@inline(__always) func recipEstimateCore(fraction f0: UInt64, exp e0: Int, base: Int) -> (exp: Int, frac: UInt64) {
+    var fraction = f0, exp = e0
+    if exp == 0 {
+        if (fraction >> 51) & 1 == 0 {
+            exp = -1; fraction = (fraction << 2) & ((1 << 52) - 1)
+        } else {
+            fraction = (fraction << 1) & ((1 << 52) - 1)
+        }
+    }
+    let scaled = (1 << 8) | ((fraction >> 44) & 0xFF)
+    var resultExp = base - exp
+    var frac = (recipEstimate(scaled) & 0xFF) << 44
+    if resultExp == 0 {
+        frac = (1 << 51) | (frac >> 1)
+    } else if resultExp == -1 {
+        frac = (1 << 50) | (frac >> 2)
+        resultExp = 0
+    }
+    return (resultExp, frac)
+}
+
+/// FPRSqrtEstimate once the special cases are out, for every width: the
+/// result's biased exponent and its 8-bit estimate (the top fraction
+/// bits). `base` is 3 * bias - 1 of the format.
+@inline(__always) func rsqrtEstimateCore(fraction f0: UInt64, exp e0: Int, base: Int) -> (exp: Int, estimate: UInt64) {
+    var fraction = f0, exp = e0
+    if exp == 0 {
+        while (fraction >> 51) & 1 == 0 {
+            fraction = (fraction << 1) & ((1 << 52) - 1)
+            exp -= 1
+        }
+        fraction = (fraction << 1) & ((1 << 52) - 1)
+    }
+    let scaled: UInt64 = exp & 1 == 0 ? (1 << 8) | ((fraction >> 44) & 0xFF) : (1 << 7) | ((fraction >> 45) & 0x7F)
+    return ((base - exp) >> 1, recipSqrtEstimate(scaled))
+}
+
 /// FPRecipEstimate for single (width 32) or double (width 64) bits.
 @inline(__always) func fpRecipEstimate<T: ArmFloat>(_ x0: T, _ fpcr: UInt64, _ fl: inout UInt64) -> T {
     let x = fpFlushIn(x0, fpcr, &fl)
@@ -39,24 +79,8 @@
         return neg ? -T.zero : T.zero
     }
     let bits = x.bits64
-    var (fraction, exp) = estimateOperand(bits, wide: wide)
-    if exp == 0 {
-        if (fraction >> 51) & 1 == 0 {
-            exp = -1; fraction = (fraction << 2) & ((1 << 52) - 1)
-        } else {
-            fraction = (fraction << 1) & ((1 << 52) - 1)
-        }
-    }
-    let scaled = (1 << 8) | ((fraction >> 44) & 0xFF)
-    var resultExp = (wide ? 2045 : 253) - exp
-    let estimate = recipEstimate(scaled)
-    var frac = (estimate & 0xFF) << 44
-    if resultExp == 0 {
-        frac = (1 << 51) | (frac >> 1)
-    } else if resultExp == -1 {
-        frac = (1 << 50) | (frac >> 2)
-        resultExp = 0
-    }
+    let (fraction, exp) = estimateOperand(bits, wide: wide)
+    let (resultExp, frac) = recipEstimateCore(fraction: fraction, exp: exp, base: wide ? 2045 : 253)
     let sign: UInt64 = neg ? 1 : 0
     if wide { return T(bits64: (sign << 63) | (UInt64(resultExp) << 52) | frac) }
     return T(bits64: (sign << 31) | (UInt64(resultExp & 0xFF) << 23) | (frac >> 29))
@@ -70,17 +94,8 @@
     if x.isInfinite { return T.zero }
     let wide = T.width == 64
     let bits = x.bits64
-    var (fraction, exp) = estimateOperand(bits, wide: wide)
-    if exp == 0 {
-        while (fraction >> 51) & 1 == 0 {
-            fraction = (fraction << 1) & ((1 << 52) - 1)
-            exp -= 1
-        }
-        fraction = (fraction << 1) & ((1 << 52) - 1)
-    }
-    let scaled: UInt64 = exp & 1 == 0 ? (1 << 8) | ((fraction >> 44) & 0xFF) : (1 << 7) | ((fraction >> 45) & 0x7F)
-    let resultExp = ((wide ? 3068 : 380) - exp) >> 1
-    let estimate = recipSqrtEstimate(scaled)
+    let (fraction, exp) = estimateOperand(bits, wide: wide)
+    let (resultExp, estimate) = rsqrtEstimateCore(fraction: fraction, exp: exp, base: wide ? 3068 : 380)
     if wide { return T(bits64: (UInt64(resultExp & 0x7FF) << 52) | ((estimate & 0xFF) << 44)) }
     return T(bits64: (UInt64(resultExp & 0xFF) << 23) | ((estimate & 0xFF) << 15))
 }

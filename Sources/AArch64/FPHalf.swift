@@ -388,25 +388,7 @@ enum H16 {
         fl |= FPBits.ufc
         return sign
     }
-    var fraction = (x & 0x3FF) << 42
-    var exp = Int((x >> 10) & 0x1F)
-    if exp == 0 {
-        if (fraction >> 51) & 1 == 0 {
-            exp = -1; fraction = (fraction << 2) & ((1 << 52) - 1)
-        } else {
-            fraction = (fraction << 1) & ((1 << 52) - 1)
-        }
-    }
-    let scaled = (1 << 8) | ((fraction >> 44) & 0xFF)
-    var resultExp = 29 - exp
-    let estimate = recipEstimate(scaled)
-    var frac = (estimate & 0xFF) << 44
-    if resultExp == 0 {
-        frac = (1 << 51) | (frac >> 1)
-    } else if resultExp == -1 {
-        frac = (1 << 50) | (frac >> 2)
-        resultExp = 0
-    }
+    let (resultExp, frac) = recipEstimateCore(fraction: (x & 0x3FF) << 42, exp: Int((x >> 10) & 0x1F), base: 29)
     return sign | (UInt64(resultExp & 0x1F) << 10) | (frac >> 42)
 }
 
@@ -417,18 +399,7 @@ enum H16 {
     if h16IsZero(x) { fl |= FPBits.dzc; return (x & H16.sign) | H16.infinity }
     if h16IsNeg(x) { fl |= FPBits.ioc; return H16.defaultNaN }
     if h16IsInf(x) { return 0 }
-    var fraction = (x & 0x3FF) << 42
-    var exp = Int((x >> 10) & 0x1F)
-    if exp == 0 {
-        while (fraction >> 51) & 1 == 0 {
-            fraction = (fraction << 1) & ((1 << 52) - 1)
-            exp -= 1
-        }
-        fraction = (fraction << 1) & ((1 << 52) - 1)
-    }
-    let scaled: UInt64 = exp & 1 == 0 ? (1 << 8) | ((fraction >> 44) & 0xFF) : (1 << 7) | ((fraction >> 45) & 0x7F)
-    let resultExp = (44 - exp) >> 1
-    let estimate = recipSqrtEstimate(scaled)
+    let (resultExp, estimate) = rsqrtEstimateCore(fraction: (x & 0x3FF) << 42, exp: Int((x >> 10) & 0x1F), base: 44)
     return (UInt64(resultExp & 0x1F) << 10) | ((estimate & 0xFF) << 2)
 }
 
