@@ -29,8 +29,18 @@ public struct SyscallRow {
 
 private func enosys(_ p: LinuxProcess, _ a: SysArgs) -> Int { -Errno.ENOSYS }
 
-/// The whole syscall table, one row per call, ordered by number.
-public let syscallTable: [SyscallRow] = [
+/// The whole syscall table, one row per call, ordered by number: the
+/// core rows below plus each family's rows from its own file.
+public let syscallTable: [SyscallRow] = (coreSyscallRows + familySyscallRows.joined())
+    .sorted { $0.nr < $1.nr }
+
+/// Rows kept by syscall family in files of their own; each family adds its
+/// array here.
+let familySyscallRows: [[SyscallRow]] = [
+]
+
+/// The rows that predate the family files, ordered by number.
+let coreSyscallRows: [SyscallRow] = [
     SyscallRow(17, "getcwd", [.cptr, .int]) { $0.sysGetcwd($1) },
     SyscallRow(19, "eventfd2", [.int, .int]) { p, a in HostSyscall.call(HostNetNR.eventfd2, a.i32(0), a.i32(1)) },
     SyscallRow(20, "epoll_create1", [.int]) { p, a in HostSyscall.call(HostNetNR.epoll_create1, a.i32(0)) },
