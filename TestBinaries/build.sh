@@ -111,6 +111,15 @@ if [ "${1:-}" = threads ]; then
     build_threads
     exit 0
 fi
+# `./build.sh runtime NAME...` rebuilds only those programs of src/runtime.
+if [ "${1:-}" = runtime ]; then
+    shift
+    for name in "$@"; do
+        echo "build $name (runtime)"
+        build_runtime "$name"
+    done
+    exit 0
+fi
 
 rm -f "$bin"/*
 for f in "$src"/*.c; do

@@ -25,7 +25,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 QEMU="${QEMU:-qemu-aarch64}"
 command -v "$QEMU" >/dev/null || { echo "record.sh: $QEMU not found" >&2; exit 1; }
 
-exec python3 - "$here" "$QEMU" <<'PY'
+exec python3 - "$here" "$QEMU" "$@" <<'PY'
 import os, resource, shutil, subprocess, sys, tempfile
 
 here, qemu = sys.argv[1], sys.argv[2]
@@ -144,15 +144,25 @@ def run(binary, args):
         sys.exit(f"record.sh: {binary} left files in its cwd: {leftovers}")
     return p
 
-if os.path.isdir(outdir):
-    shutil.rmtree(outdir)
-os.makedirs(outdir)
+# `record.sh NAME...` records only those programs (every build of each),
+# leaving the other recorded cases as they are.
+only = set(sys.argv[3:])
+if only:
+    for name in os.listdir(outdir):
+        if name.split(".", 1)[0] in only:
+            os.remove(os.path.join(outdir, name))
+else:
+    if os.path.isdir(outdir):
+        shutil.rmtree(outdir)
+    os.makedirs(outdir)
 with open(os.path.join(outdir, "environment"), "w") as f:
     f.write("".join(e + "\n" for e in ENVIRONMENT))
 
 count = 0
 for binary in sorted(os.listdir(bindir)):
     program = binary.split(".", 1)[0]
+    if only and program not in only:
+        continue
     for mode, args in CASES.get(program, {"": []}).items():
         case = binary + ("@" + mode if mode else "")
         for a in args:
