@@ -36,6 +36,10 @@ public enum ArgFmt: Sendable {
     case itimerWhich, itimerval
     /// A struct timespec read from the guest: {tv_sec = S,tv_nsec = N}.
     case timespec
+    /// %lu: the whole register as an unsigned number.
+    case ulong
+    /// mlockall's MCL_* flags.
+    case mlockallFlags
 }
 
 /// How the result is shown.
@@ -66,7 +70,11 @@ public enum Strace {
         }
         var parts: [String] = []
         for (i, f) in fmts.enumerated() {
-            if case .fcntlArg = f, [1, 3, 9, 11, 1025, 1032, 1034].contains(Int(Int32(truncatingIfNeeded: a[1]))) { break }
+            if case .fcntlArg = f {
+                // Each command's argument as qemu's print_fcntl shows it, or none.
+                if let s = fcntlTraceArg(a[1], a.count > 2 ? a[2] : 0, mem: mem) { parts.append(s) }
+                break
+            }
             if case .openMode = f, Int(a[2]) & (GuestO.creat | 0o20000000) == 0 { break }
             parts.append(formatArg(f, i < a.count ? a[i] : 0, mem: mem))
         }
@@ -166,6 +174,8 @@ public enum Strace {
             return s + (futexOpNames[op] ?? String(op))
         case .timespec: return formatTimespec(v, mem: mem)
         case .fcntlArg: return String(Int64(bitPattern: v))
+        case .ulong: return String(v)
+        case .mlockallFlags: return flags(mlockallFlagNames, Int(v))
         case .openMode: return formatArg(.octal, v, mem: mem)
         case .itimerWhich: return [0: "ITIMER_REAL", 1: "ITIMER_VIRTUAL", 2: "ITIMER_PROF"][Int(i32)] ?? String(i32)
         case .itimerval: return formatItimerval(v, mem: mem)

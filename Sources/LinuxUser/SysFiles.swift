@@ -20,14 +20,22 @@ extension LinuxProcess {
     var noFollow: Int { 0x100 }
 
     func sysOpenat(_ a: SysArgs) -> Int {
-        let flags = xlatOpenFlagsToHost(a.i32(2))
-        if let p = mem.readCString(a[1], max: 64), p.hasPrefix("/proc/"), let bytes = syntheticProcFile(p) {
+        openGuestPath(a[1], guestFlags: a.i32(2)) {
+            HostSyscall.call(HostNR.openat, a.i32(0), Int(bitPattern: $0), $1, a.i32(3))
+        }
+    }
+
+    /// How openat and openat2 open a guest path: the /proc views that
+    /// describe the guest are synthetic files, anything else goes through
+    /// `withPath` (the sysroot first). `open` gets the host path and the
+    /// host open flags.
+    func openGuestPath(_ path: UInt64, guestFlags: Int, _ open: (UnsafePointer<CChar>, Int) -> Int) -> Int {
+        let flags = xlatOpenFlagsToHost(guestFlags)
+        if let p = mem.readCString(path, max: 64), p.hasPrefix("/proc/"), let bytes = syntheticProcFile(p) {
             if flags & Int(O_ACCMODE) != Int(O_RDONLY) { return -Errno.EACCES }
-            return openSynthetic(bytes, cloexec: a.i32(2) & GuestO.cloexec != 0)
+            return openSynthetic(bytes, cloexec: guestFlags & GuestO.cloexec != 0)
         }
-        return withPath(a[1], followLast: flags & Int(O_NOFOLLOW) == 0) {
-            HostSyscall.call(HostNR.openat, a.i32(0), Int(bitPattern: $0), flags, a.i32(3))
-        }
+        return withPath(path, followLast: flags & Int(O_NOFOLLOW) == 0) { open($0, flags) }
     }
 
     func sysRead(_ a: SysArgs) -> Int {
@@ -245,26 +253,6 @@ extension LinuxProcess {
     func sysMemfdCreate(_ a: SysArgs) -> Int {
         guard let name = mem.readCString(a[0], max: 250) else { return -Errno.EFAULT }
         return name.withCString { HostSyscall.call(HostNR.memfd_create, Int(bitPattern: $0), a.i32(1)) }
-    }
-
-    func sysFcntl(_ a: SysArgs) -> Int {
-        let fd = a.i32(0), cmd = a.i32(1)
-        switch cmd {
-        case 3: // F_GETFL
-            let r = HostSyscall.call(HostNR.fcntl, fd, cmd)
-            return r < 0 ? r : xlatOpenFlagsToGuest(r)
-        case 4: // F_SETFL
-            return HostSyscall.call(HostNR.fcntl, fd, cmd, xlatOpenFlagsToHost(a.i32(2)))
-        case 0, 1, 2, 8, 9, 10, 11, 1024, 1025, 1026, 1030, 1031, 1032, 1033, 1034:
-            // Integer arguments: dup, fd flags, owner, signal, lease, notify, pipe size, seals.
-            return HostSyscall.call(HostNR.fcntl, fd, cmd, a.int(2))
-        case 5, 6, 7, 36, 37, 38:
-            // struct flock is the same (short, short, off_t, off_t, pid_t; 32 bytes).
-            guard let p = outBuf(a[2], 32) else { return -Errno.EFAULT }
-            return HostSyscall.call(HostNR.fcntl, fd, cmd, Int(bitPattern: p))
-        default:
-            return -Errno.EINVAL
-        }
     }
 
     /// Terminal ioctls whose structs (termios: 36 bytes, winsize: 8) are the

@@ -21,6 +21,18 @@ enum HostNetNR {
     static let preadv = 295, pwritev = 296
 }
 
+/// A host struct msghdr built from a guest one, owning its iovec array.
+final class HostMsghdr {
+    var hdr = msghdr()
+    let iov: UnsafeMutableBufferPointer<iovec>
+    init(_ v: [iovec]) {
+        iov = .allocate(capacity: max(v.count, 1))
+        _ = iov.initialize(from: v)
+        hdr.msg_iov = iov.baseAddress
+    }
+    deinit { iov.deallocate() }
+}
+
 extension LinuxProcess {
     /// A pointer argument that may be NULL: 0 stays 0, otherwise checked.
     func optIn(_ addr: UInt64, _ len: Int) -> Int? {
@@ -80,38 +92,48 @@ extension LinuxProcess {
     /// control pointers are translated, and the lengths the host updates
     /// are copied back.
     func sysMsg(_ a: SysArgs, receive: Bool) -> Int {
-        guard let raw = mem.read(a[1], count: 56) else { return -Errno.EFAULT }
+        let m: HostMsghdr
+        switch hostMsghdr(a[1], receive: receive) {
+        case .success(let h): m = h
+        case .failure(let e): return -e.code
+        }
+        let r = withUnsafeMutablePointer(to: &m.hdr) {
+            HostSyscall.call(receive ? HostNetNR.recvmsg : HostNetNR.sendmsg, a.i32(0), Int(bitPattern: $0), a.i32(2))
+        }
+        if r >= 0 && receive { copyBackMsghdr(a[1], m.hdr) }
+        return r
+    }
+
+    /// A guest struct msghdr as a host one, every buffer checked (writable
+    /// when receiving, readable when sending).
+    func hostMsghdr(_ addr: UInt64, receive: Bool) -> Result<HostMsghdr, SysError> {
+        guard let raw = mem.read(addr, count: 56) else { return .failure(SysError(code: Errno.EFAULT)) }
         func u64(_ o: Int) -> UInt64 { raw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: o, as: UInt64.self) } }
-        let nameLen = Int(UInt32(truncatingIfNeeded: u64(8))), iovLen = Int(u64(24)), ctlLen = Int(u64(40))
-        guard iovLen <= 1024, ctlLen <= 1 << 20 else { return -Errno.EINVAL }
+        let nameLen = Int(UInt32(truncatingIfNeeded: u64(8)))
+        guard u64(24) <= 1024, u64(40) <= 1 << 20 else { return .failure(SysError(code: Errno.EINVAL)) }
+        let iovLen = Int(u64(24)), ctlLen = Int(u64(40))
         let name = receive ? optOut(u64(0), nameLen) : optIn(u64(0), nameLen)
         let ctl = receive ? optOut(u64(32), ctlLen) : optIn(u64(32), ctlLen)
-        guard let name = name, let ctl = ctl, let iovRaw = mem.read(u64(16), count: iovLen * 16) else { return -Errno.EFAULT }
-        var iov = [iovec]()
-        for i in 0..<iovLen {
-            let base = iovRaw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: i * 16, as: UInt64.self) }
-            let len = iovRaw.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: i * 16 + 8, as: UInt64.self) }
-            guard len <= Int.max, let p = receive ? outBuf(base, Int(len)) : inBuf(base, Int(len)) else { return -Errno.EFAULT }
-            iov.append(iovec(iov_base: p, iov_len: Int(len)))
+        guard let name = name, let ctl = ctl else { return .failure(SysError(code: Errno.EFAULT)) }
+        let iov: [iovec]
+        switch hostIovecs(u64(16), iovLen, write: !receive) {
+        case .success(let v): iov = v
+        case .failure(let e): return .failure(e)
         }
-        return iov.withUnsafeMutableBufferPointer { iovp -> Int in
-            var m = msghdr()
-            m.msg_name = UnsafeMutableRawPointer(bitPattern: name)
-            m.msg_namelen = socklen_t(nameLen)
-            m.msg_iov = iovp.baseAddress
-            m.msg_iovlen = iovLen
-            m.msg_control = UnsafeMutableRawPointer(bitPattern: ctl)
-            m.msg_controllen = ctlLen
-            let r = withUnsafeMutablePointer(to: &m) {
-                HostSyscall.call(receive ? HostNetNR.recvmsg : HostNetNR.sendmsg, a.i32(0), Int(bitPattern: $0), a.i32(2))
-            }
-            if r >= 0 && receive {
-                _ = mem.writeU32(a[1] + 8, UInt32(m.msg_namelen))
-                _ = mem.writeU64(a[1] + 40, UInt64(m.msg_controllen))
-                _ = mem.writeU32(a[1] + 48, UInt32(bitPattern: m.msg_flags))
-            }
-            return r
-        }
+        let m = HostMsghdr(iov)
+        m.hdr.msg_name = UnsafeMutableRawPointer(bitPattern: name)
+        m.hdr.msg_namelen = socklen_t(nameLen)
+        m.hdr.msg_iovlen = iovLen
+        m.hdr.msg_control = UnsafeMutableRawPointer(bitPattern: ctl)
+        m.hdr.msg_controllen = ctlLen
+        return .success(m)
+    }
+
+    /// The lengths and flags recvmsg updates, into the guest msghdr.
+    func copyBackMsghdr(_ addr: UInt64, _ m: msghdr) {
+        _ = mem.writeU32(addr &+ 8, UInt32(m.msg_namelen))
+        _ = mem.writeU64(addr &+ 40, UInt64(m.msg_controllen))
+        _ = mem.writeU32(addr &+ 48, UInt32(bitPattern: m.msg_flags))
     }
 
     // MARK: epoll
@@ -129,13 +151,21 @@ extension LinuxProcess {
     }
 
     func sysEpollPwait(_ a: SysArgs) -> Int {
+        epollWait(a) { events, n, mask in HostSyscall.call(HostNetNR.epoll_pwait, a.i32(0), events, n, a.i32(3), mask, 8) }
+    }
+
+    /// epoll_pwait and epoll_pwait2: `wait` gets a host buffer of packed
+    /// events, their count and the host signal mask (argument 4 under the
+    /// wait, as withWaitMask installs it); the events come back in the
+    /// guest's 16-byte layout.
+    func epollWait(_ a: SysArgs, _ wait: (Int, Int, Int) -> Int) -> Int {
         let n = a.i32(2)
         guard n > 0 && n <= 1 << 16 else { return -Errno.EINVAL }
         guard mem.checkRange(a[1], UInt64(n * 16), PagePerm.write) else { return -Errno.EFAULT }
         var host = [UInt8](repeating: 0, count: n * 12)
         let r = host.withUnsafeMutableBytes {
             let events = Int(bitPattern: $0.baseAddress)
-            return withWaitMask(a[4], size: a[5]) { HostSyscall.call(HostNetNR.epoll_pwait, a.i32(0), events, n, a.i32(3), $0, 8) }
+            return withWaitMask(a[4], size: a[5]) { wait(events, n, $0) }
         }
         if r <= 0 { return r }
         var out = [UInt8](repeating: 0, count: r * 16)

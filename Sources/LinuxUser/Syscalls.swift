@@ -37,6 +37,7 @@ public let syscallTable: [SyscallRow] = (coreSyscallRows + familySyscallRows.joi
 /// Rows kept by syscall family in files of their own; each family adds its
 /// array here.
 let familySyscallRows: [[SyscallRow]] = [
+    fcntlSyscallRows, fileIOSyscallRows, aioSyscallRows, memLockSyscallRows, vecIOSyscallRows,
 ]
 
 /// The rows that predate the family files, ordered by number.
@@ -48,7 +49,6 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(22, "epoll_pwait", nil, note: "the signal mask is installed for the duration of the wait, atomically, as the kernel does") { $0.sysEpollPwait($1) },
     SyscallRow(23, "dup", [.int]) { p, a in HostSyscall.call(HostNR.dup, a.i32(0)) },
     SyscallRow(24, "dup3", [.int, .int, .int]) { $0.sysDup3($1) },
-    SyscallRow(25, "fcntl", [.int, .fcntlCmd, .fcntlArg], note: "F_GETFL/F_SETFL flags translated; locks passed through") { $0.sysFcntl($1) },
     SyscallRow(29, "ioctl", [.int, .ioctlCmd, .ptr], note: "TCGETS, TCSETS*, TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP, FIONREAD, FIONBIO; others -ENOTTY") { $0.sysIoctl($1) },
     SyscallRow(32, "flock", nil) { p, a in HostSyscall.call(HostNR.flock, a.i32(0), a.i32(1)) },
     SyscallRow(33, "mknodat", nil) { p, a in p.withPath(a[1], followLast: false) { HostSyscall.call(HostNetNR.mknodat, a.i32(0), Int(bitPattern: $0), a.i32(2), a.i32(3)) } },
@@ -190,8 +190,6 @@ let coreSyscallRows: [SyscallRow] = [
         guard a[0] & 0xfff == 0, a[0] &+ a[1] <= p.mem.size, a[0] &+ a[1] >= a[0] else { return -Errno.EINVAL }
         return Glibc.msync(p.mem.host(a[0]), Int(a[1]), Int32(a.i32(2))) == 0 ? 0 : -xlatErrno(errno)
     },
-    SyscallRow(228, "mlock", nil) { _, _ in 0 },
-    SyscallRow(229, "munlock", nil) { _, _ in 0 },
     SyscallRow(233, "madvise", nil, note: "MADV_DONTNEED zeroes private anonymous pages and reloads private file pages; other advice ignored") { $0.sysMadvise($1) },
     SyscallRow(242, "accept4", nil) { $0.sysSocketCall(242, $1) },
     SyscallRow(260, "wait4", nil, note: "children are forked emulators, so the host waits for them") { $0.sysWait4($1) },
