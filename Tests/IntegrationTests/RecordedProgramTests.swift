@@ -17,6 +17,7 @@ final class RecordedProgramTests: XCTestCase {
         "multicall",
         // Linux runtime (TestBinaries/src/runtime and src/go).
         "sigctx", "sigsegv", "timers", "procs", "execs", "iopoll", "sockets", "mmapfile", "jit", "procviews",
+        "fileio2", "memlock", "mmsg", "aio", "newcalls",
         "go-basic", "go-preempt", "go-net",
         // Parallel guest threads (TestBinaries/src/threads).
         "threads-atomics", "threads-fork", "threads-signals", "threads-futex", "threads-pthread", "threads-alignment",
@@ -54,6 +55,16 @@ final class RecordedProgramTests: XCTestCase {
     func testMappings() throws { try check(program: "mmapfile") }
     func testJIT() throws { try check(program: "jit") }
     func testProcSelfViews() throws { try check(program: "procviews") }
+    /// inotify, splice/tee/vmsplice, copy_file_range, readahead, syncfs, fcntl's commands.
+    func testFileNotifySpliceFcntl() throws { try check(program: "fileio2") }
+    /// mincore residency and ENOMEM for holes; mlock/munlock range checks.
+    func testMincoreMlock() throws { try check(program: "memlock") }
+    func testSendmmsgRecvmmsg() throws { try check(program: "mmsg") }
+    /// Native AIO; expected output from the host kernel (qemu 7.2 lacks it).
+    func testNativeAio() throws { try check(program: "aio") }
+    /// preadv2, openat2, epoll_pwait2, futex_waitv, process_vm_*, mlock2,
+    /// quotactl, acct, fanotify; expected output from the host kernel.
+    func testCallsQemuLacks() throws { try check(program: "newcalls") }
     func testGoRuntime() throws { try check(program: "go-basic") }
     func testGoAsyncPreemption() throws { try check(program: "go-preempt") }
     func testGoNetworking() throws { try check(program: "go-net") }
