@@ -354,8 +354,9 @@ extension LinuxProcess {
     /// Syscalls the kernel never restarts after a handler ran (they return
     /// -ERESTARTNOHAND or use a restart block, or report EINTR by design):
     /// epoll_pwait, pselect6, ppoll, nanosleep, clock_nanosleep,
-    /// rt_sigsuspend, rt_sigtimedwait, futex.
-    static let neverRestarted: Set<Int> = [22, 72, 73, 98, 101, 115, 133, 137]
+    /// rt_sigsuspend, rt_sigtimedwait, futex, io_getevents, io_pgetevents,
+    /// epoll_pwait2.
+    static let neverRestarted: Set<Int> = [4, 22, 72, 73, 98, 101, 115, 133, 137, 292, 441]
 
     /// After a host call of syscall `nr` failed with EINTR: true when the
     /// kernel would restart it (ERESTARTSYS), that is when the signal that

@@ -18,7 +18,14 @@ public func syscallsMarkdown() -> String {
     - Structs with a different arm64 layout (struct stat, struct sigaction,
       the signal frame) are written field by field; those that are identical on
       arm64 and x86_64 (statx, statfs, termios, winsize, pollfd, iovec, rusage,
-      sysinfo, tms, utsname, rlimit, flock, linux_dirent64) are passed through.
+      sysinfo, tms, utsname, rlimit, flock, linux_dirent64, open_how,
+      inotify_event, fanotify_event_metadata, the quota structs) are passed
+      through; those holding guest pointers (msghdr, mmsghdr, iocb,
+      futex_waitv, iovec arrays) are copied with the pointers translated.
+    - Where the host kernel must order its own checks (quotactl, futex_waitv,
+      AIO buffers), a bad guest pointer is passed on as an address in host
+      page zero, which is never mapped, so the host reports EFAULT where
+      Linux would.
     - open flags are translated through `openFlagTable` (O_DIRECTORY, O_NOFOLLOW,
       O_DIRECT and O_LARGEFILE differ); errno numbers are the same (asm-generic).
     - Any number not in the table returns -ENOSYS (38); `-strace` shows it as
