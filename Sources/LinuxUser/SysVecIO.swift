@@ -16,7 +16,7 @@ enum HostVecNR {
 let vecIOSyscallRows: [SyscallRow] = [
     SyscallRow(243, "recvmmsg", nil, note: "each msghdr translated as recvmsg's; msg_len and the lengths the host updates copied back for the messages received; the timeout updated in place") { $0.sysMmsg($1, receive: true) },
     SyscallRow(269, "sendmmsg", nil, note: "each msghdr translated as sendmsg's; vlen capped at UIO_MAXIOV; a bad entry after the first ends the batch there, as Linux returns the count sent") { $0.sysMmsg($1, receive: false) },
-    SyscallRow(270, "process_vm_readv", nil, note: "own process: a copy within the guest address space, page by page, stopping at an unmapped page as Linux (partial count or EFAULT); another process is another emulator whose guest memory is not reachable from here: ESRCH when it does not exist, otherwise EFAULT") { $0.sysProcessVm($1, write: false) },
+    SyscallRow(270, "process_vm_readv", nil, note: "own process (its pid or a thread's tid): a copy within the guest address space, page by page, stopping at an unmapped page as Linux (partial count or EFAULT); another process is another emulator whose guest memory is not reachable from here: ESRCH when it does not exist, otherwise EFAULT") { $0.sysProcessVm($1, write: false) },
     SyscallRow(271, "process_vm_writev", nil, note: "as process_vm_readv") { $0.sysProcessVm($1, write: true) },
     SyscallRow(441, "epoll_pwait2", [.int, .ptr, .int, .timespec, .ptr, .uint], note: "as epoll_pwait (events converted, the signal mask installed for the wait), with a struct timespec timeout") { $0.sysEpollPwait2($1) },
     SyscallRow(449, "futex_waitv", [.ptr, .uint, .uint, .timespec, .clock], note: "each waiter's uaddr translated to the host address of the guest word (a bad one to an address the host reports EFAULT for); flags, timeout and clock checked by the host") { $0.sysFutexWaitv($1) },
@@ -115,7 +115,10 @@ extension LinuxProcess {
         case .failure(let e): return -e.code
         }
         let pid = a.i32(0)
-        if pid != self.pid && pid != self.tid {
+        // The own process: its pid, or any of its threads (host threads of
+        // this emulator, listed in the host's /proc/self/task).
+        let own = pid == self.pid || pid == self.tid || (pid > 0 && access("/proc/self/task/\(pid)", F_OK) == 0)
+        if !own {
             // Another process: its guest memory lives in another emulator.
             if pid <= 0 || HostSyscall.call(HostNR.kill, pid, 0) == -Errno.ESRCH { return -Errno.ESRCH }
             return -Errno.EFAULT
