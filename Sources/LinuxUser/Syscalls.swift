@@ -37,6 +37,7 @@ public let syscallTable: [SyscallRow] = (coreSyscallRows + familySyscallRows.joi
 /// Rows kept by syscall family in files of their own; each family adds its
 /// array here.
 let familySyscallRows: [[SyscallRow]] = [
+    ioctlSyscallRows,
 ]
 
 /// The rows that predate the family files, ordered by number.
@@ -49,7 +50,6 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(23, "dup", [.int]) { p, a in HostSyscall.call(HostNR.dup, a.i32(0)) },
     SyscallRow(24, "dup3", [.int, .int, .int]) { $0.sysDup3($1) },
     SyscallRow(25, "fcntl", [.int, .fcntlCmd, .fcntlArg], note: "F_GETFL/F_SETFL flags translated; locks passed through") { $0.sysFcntl($1) },
-    SyscallRow(29, "ioctl", [.int, .ioctlCmd, .ptr], note: "TCGETS, TCSETS*, TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP, FIONREAD, FIONBIO; others -ENOTTY") { $0.sysIoctl($1) },
     SyscallRow(32, "flock", nil) { p, a in HostSyscall.call(HostNR.flock, a.i32(0), a.i32(1)) },
     SyscallRow(33, "mknodat", nil) { p, a in p.withPath(a[1], followLast: false) { HostSyscall.call(HostNetNR.mknodat, a.i32(0), Int(bitPattern: $0), a.i32(2), a.i32(3)) } },
     SyscallRow(34, "mkdirat", [.atfd, .str, .octal]) { $0.sysMkdirat($1) },
