@@ -28,6 +28,10 @@ public enum ArgFmt: Sendable {
     case fcntlArg
     /// ioctl's third argument, as its request's row says (argument 1).
     case ioctlArg
+    /// A SysV IPC command as qemu's print_ipc_cmd names it.
+    case ipcCmd
+    /// 0x%016lx, even for 0.
+    case hexPtr
     /// openat's mode: shown only with O_CREAT or O_TMPFILE in the flags (argument 2).
     case openMode
     /// clone's arguments as qemu labels them.
@@ -177,6 +181,8 @@ public enum Strace {
         case .timespec: return formatTimespec(v, mem: mem)
         case .fcntlArg: return String(Int64(bitPattern: v))
         case .ioctlArg: return pointer(v)
+        case .ipcCmd: return ipcCmdNames[Int(v & 0xFF)] ?? String(v & 0xFF)
+        case .hexPtr: return "0x" + hex16(v)
         case .openMode: return formatArg(.octal, v, mem: mem)
         case .itimerWhich: return [0: "ITIMER_REAL", 1: "ITIMER_VIRTUAL", 2: "ITIMER_PROF"][Int(i32)] ?? String(i32)
         case .itimerval: return formatItimerval(v, mem: mem)

@@ -38,6 +38,7 @@ public let syscallTable: [SyscallRow] = (coreSyscallRows + familySyscallRows.joi
 /// array here.
 let familySyscallRows: [[SyscallRow]] = [
     ioctlSyscallRows,
+    ipcSyscallRows,
 ]
 
 /// The rows that predate the family files, ordered by number.
