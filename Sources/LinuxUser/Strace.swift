@@ -32,6 +32,9 @@ public enum ArgFmt: Sendable {
     case ipcCmd
     /// 0x%016lx, even for 0.
     case hexPtr
+    /// mq_open's mode: shown only with O_CREAT in the flags (argument 1),
+    /// and the attribute pointer after it.
+    case mqMode
     /// openat's mode: shown only with O_CREAT or O_TMPFILE in the flags (argument 2).
     case openMode
     /// clone's arguments as qemu labels them.
@@ -76,6 +79,7 @@ public enum Strace {
         for (i, f) in fmts.enumerated() {
             if case .fcntlArg = f, [1, 3, 9, 11, 1025, 1032, 1034].contains(Int(Int32(truncatingIfNeeded: a[1]))) { break }
             if case .openMode = f, Int(a[2]) & (GuestO.creat | 0o20000000) == 0 { break }
+            if case .mqMode = f, Int(a[1]) & GuestO.creat == 0 { break }
             if case .ioctlArg = f {
                 if let s = ioctlStraceArg(a[1], a[2], mem: mem) { parts.append(s) }
                 continue
@@ -183,6 +187,7 @@ public enum Strace {
         case .ioctlArg: return pointer(v)
         case .ipcCmd: return ipcCmdNames[Int(v & 0xFF)] ?? String(v & 0xFF)
         case .hexPtr: return "0x" + hex16(v)
+        case .mqMode: return formatArg(.octal, v, mem: mem)
         case .openMode: return formatArg(.octal, v, mem: mem)
         case .itimerWhich: return [0: "ITIMER_REAL", 1: "ITIMER_VIRTUAL", 2: "ITIMER_PROF"][Int(i32)] ?? String(i32)
         case .itimerval: return formatItimerval(v, mem: mem)

@@ -15,12 +15,12 @@ enum HostIPCNR {
 /// (arm64: 88 bytes without the padding words after the times; x86_64:
 /// 104), so it is translated field by field.
 let ipcSyscallRows: [SyscallRow] = [
-    SyscallRow(180, "mq_open", [.str, .openFlags, .octal, .ptr], note: "the name is a byte string of the host's mqueue namespace (not a sysroot path); flags translated; struct mq_attr is the same") { $0.sysMqOpen($1) },
+    SyscallRow(180, "mq_open", [.str, .openFlags, .mqMode, .ptr], note: "the name is a byte string of the host's mqueue namespace (not a sysroot path); flags translated; struct mq_attr is the same") { $0.sysMqOpen($1) },
     SyscallRow(181, "mq_unlink", [.str]) { $0.sysMqUnlink($1) },
-    SyscallRow(182, "mq_timedsend", nil) { $0.sysMqTimedsend($1) },
-    SyscallRow(183, "mq_timedreceive", nil) { $0.sysMqTimedreceive($1) },
-    SyscallRow(184, "mq_notify", nil, note: "SIGEV_SIGNAL (signals 1-31), SIGEV_NONE, and SIGEV_THREAD (glibc's netlink cookie, read from guest memory)") { $0.sysMqNotify($1) },
-    SyscallRow(185, "mq_getsetattr", nil) { $0.sysMqGetsetattr($1) },
+    SyscallRow(182, "mq_timedsend", [.int, .cptr, .int, .int, .cptr]) { $0.sysMqTimedsend($1) },
+    SyscallRow(183, "mq_timedreceive", [.int, .cptr, .int, .uint, .cptr]) { $0.sysMqTimedreceive($1) },
+    SyscallRow(184, "mq_notify", [.int, .cptr], note: "SIGEV_SIGNAL (signals 1-31), SIGEV_NONE, and SIGEV_THREAD (glibc's netlink cookie, read from guest memory)") { $0.sysMqNotify($1) },
+    SyscallRow(185, "mq_getsetattr", [.int, .cptr, .cptr]) { $0.sysMqGetsetattr($1) },
     SyscallRow(186, "msgget", nil) { p, a in HostSyscall.call(HostIPCNR.msgget, a.i32(0), a.i32(1)) },
     SyscallRow(187, "msgctl", nil, note: "struct msqid64_ds and msginfo are the same on both") { $0.sysMsgctl($1) },
     SyscallRow(188, "msgrcv", nil) { $0.sysMsgrcv($1) },
@@ -167,8 +167,8 @@ extension LinuxProcess {
     /// up under the sysroot.
     func mqName(_ addr: UInt64, _ body: (UnsafePointer<CChar>) -> Int) -> Int {
         guard var bytes = mem.readCStringBytes(addr, max: Int(PATH_MAX)) else {
-            return mem.readCStringBytes(addr, max: Int(PATH_MAX) + 1) == nil && mem.read(addr, count: 1) != nil
-                ? -Int(ENAMETOOLONG) : -Errno.EFAULT
+            // No NUL in the first PATH_MAX bytes: too long if they are all readable.
+            return mem.read(addr, count: Int(PATH_MAX)) != nil ? -Int(ENAMETOOLONG) : -Errno.EFAULT
         }
         bytes.append(0)
         return bytes.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) } }
