@@ -400,9 +400,11 @@ public func ioctlsMarkdown() -> String {
     own order of checks gives EFAULT or its other error, as on Linux. Any
     other request is ENOTTY, which Linux answers when no driver knows a
     request (qemu-aarch64 7.2 answers ENOSYS). `-strace` names every
-    request in the table and shows the argument as qemu's `print_ioctl`
-    does (qemu 7.2 names only requests below 0x80000000, since it compares
-    the sign-extended number).
+    request in the table (qemu 7.2 names only those below 0x80000000, as
+    it compares the sign-extended number) and shows the argument as qemu's
+    `print_ioctl` does: nothing, a number, or for ints, struct winsize and
+    struct termios the value read (after the call, in the result, for the
+    requests that fill it); other structs show as a pointer.
 
     | request | arm64 number | argument |
     |---|---|---|
