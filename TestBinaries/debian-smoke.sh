@@ -247,6 +247,34 @@ h xz-threads 'xz -T2 -c numbers.txt | xz -dc | sha256sum'
 h zstd-threads 'zstd -q -T2 -c numbers.txt | zstd -qdc | sha256sum'
 h awk-pipe-getline 'awk "BEGIN { while ((\"seq 3\" | getline x) > 0) s += x; print s }"'
 
+# ptys and SysV IPC: script(1) over a pty, python's os.openpty and pty.fork,
+# perl's IPC::SysV (msg_lrpid is left out: qemu 7.2 reports it wrong)
+h pty-script 'script -qc tty /dev/null | sed "s/[0-9]*\r$/N/"'
+q q python-pty python3.11 -c '
+import os, pty, tty, struct, fcntl, termios
+m, s = os.openpty()
+print(os.ttyname(s).startswith("/dev/pts/"), os.isatty(s), os.isatty(m))
+tty.setraw(s); os.write(m, b"hello"); print(os.read(s, 5))
+fcntl.ioctl(m, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+print(struct.unpack("HHHH", fcntl.ioctl(s, termios.TIOCGWINSZ, bytes(8))))
+pid, fd = pty.fork()
+if pid == 0:
+    print("child", os.ttyname(0).startswith("/dev/pts/"), os.getsid(0) == os.getpid()); os._exit(0)
+out = b""
+while True:
+    try: d = os.read(fd, 100)
+    except OSError: break
+    if not d: break
+    out += d
+os.waitpid(pid, 0); print(out)'
+q q perl-sysv perl -e '
+use IPC::SysV qw(IPC_PRIVATE IPC_CREAT IPC_NOWAIT S_IRUSR S_IWUSR SEM_UNDO); use IPC::Msg; use IPC::Semaphore;
+my $q = IPC::Msg->new(IPC_PRIVATE, S_IRUSR | S_IWUSR) or die "msgget: $!";
+$q->snd(3, "hello perl") or die; my $st = $q->stat; printf "qnum %d mode %o\n", $st->qnum, $st->mode & 0777;
+my $b; $q->rcv($b, 64, 0); print "rcv $b\n"; print defined $q->rcv($b, 64, 0, IPC_NOWAIT) ? "got\n" : "empty: $!\n"; $q->remove;
+my $s = IPC::Semaphore->new(IPC_PRIVATE, 3, S_IRUSR | S_IWUSR | IPC_CREAT) or die; $s->setall(1, 2, 3) or die;
+$s->op(0, -1, 0, 2, 4, SEM_UNDO) or die; print join(",", $s->getall), " nsems ", $s->stat->nsems, "\n"; $s->remove'
+
 echo
 echo "debian-smoke: $pass passed, $fail failed"
 for f in "${failed[@]}"; do echo "  failed: $f"; done

@@ -25,6 +25,7 @@ PACKAGES=(
     libncursesw6 libdb5.3 libgdbm6 libnsl2 libtirpc3 libcrypt1
     libgssapi-krb5-2 libkrb5-3 libk5crypto3 libcom-err2 libkrb5support0 libkeyutils1
     media-types
+    bsdutils perl libperl5.36 perl-modules-5.36
     perl-base lua5.4 liblua5.4-0 sqlite3 xz-utils zstd libzstd1 liblz4-1 bzip2 gzip openssl
 )
 
@@ -63,4 +64,6 @@ done
 ln -sfn gawk "$dir/usr/bin/awk"
 ln -sfn python3.11 "$dir/usr/bin/python3"
 ln -sfn lua5.4 "$dir/usr/bin/lua"
+# /bin/sh (dash's) for programs that start a shell, such as script(1).
+[ -e "$dir/usr/bin/sh" ] || ln -s bash "$dir/usr/bin/sh"
 echo "debian-sysroot.sh: $(wc -l < "$dir/.packages") packages unpacked into $dir"

@@ -26,6 +26,15 @@ public enum ArgFmt: Sendable {
     case signal, sigHow, clock, whence, fcntlCmd, ioctlCmd, futexOp
     /// fcntl's third argument: absent for the F_GET* commands, as qemu shows it.
     case fcntlArg
+    /// ioctl's third argument, as its request's row says (argument 1).
+    case ioctlArg
+    /// A SysV IPC command as qemu's print_ipc_cmd names it.
+    case ipcCmd
+    /// 0x%016lx, even for 0.
+    case hexPtr
+    /// mq_open's mode: shown only with O_CREAT in the flags (argument 1),
+    /// and the attribute pointer after it.
+    case mqMode
     /// openat's mode: shown only with O_CREAT or O_TMPFILE in the flags (argument 2).
     case openMode
     /// clone's arguments as qemu labels them.
@@ -58,6 +67,8 @@ public enum RetFmt: Sendable {
     case clone
     /// exit/exit_group: the call line ends with a newline, no result.
     case none
+    /// ioctl: the result, then the value the call stored, as its row says.
+    case ioctl
 }
 
 /// Formatting of trace lines; pure functions of guest memory and registers
@@ -76,6 +87,11 @@ public enum Strace {
                 break
             }
             if case .openMode = f, Int(a[2]) & (GuestO.creat | 0o20000000) == 0 { break }
+            if case .mqMode = f, Int(a[1]) & GuestO.creat == 0 { break }
+            if case .ioctlArg = f {
+                if let s = ioctlStraceArg(a[1], a[2], mem: mem) { parts.append(s) }
+                continue
+            }
             parts.append(formatArg(f, i < a.count ? a[i] : 0, mem: mem))
         }
         return name + "(" + parts.joined(separator: ",") + ")"
@@ -90,6 +106,8 @@ public enum Strace {
             return " = 0x" + hex16(UInt64(bitPattern: Int64(ret)))
         case .clone:
             return " =  = \(ret)"
+        case .ioctl:
+            return " = \(ret)" + ioctlStraceResult(a[1], a[2], mem: mem)
         case .itimerOld(let n):
             return " = \(ret) (old_value = " + formatItimerval(a[n], mem: mem) + ")"
         case .timespecOut(let n):
@@ -176,6 +194,10 @@ public enum Strace {
         case .fcntlArg: return String(Int64(bitPattern: v))
         case .ulong: return String(v)
         case .mlockallFlags: return flags(mlockallFlagNames, Int(v))
+        case .ioctlArg: return pointer(v)
+        case .ipcCmd: return ipcCmdNames[Int(v & 0xFF)] ?? String(v & 0xFF)
+        case .hexPtr: return "0x" + hex16(v)
+        case .mqMode: return formatArg(.octal, v, mem: mem)
         case .openMode: return formatArg(.octal, v, mem: mem)
         case .itimerWhich: return [0: "ITIMER_REAL", 1: "ITIMER_VIRTUAL", 2: "ITIMER_PROF"][Int(i32)] ?? String(i32)
         case .itimerval: return formatItimerval(v, mem: mem)

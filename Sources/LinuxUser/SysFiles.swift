@@ -254,24 +254,6 @@ extension LinuxProcess {
         guard let name = mem.readCString(a[0], max: 250) else { return -Errno.EFAULT }
         return name.withCString { HostSyscall.call(HostNR.memfd_create, Int(bitPattern: $0), a.i32(1)) }
     }
-
-    /// Terminal ioctls whose structs (termios: 36 bytes, winsize: 8) are the
-    /// asm-generic ones on both architectures, so the pointer is passed on.
-    func sysIoctl(_ a: SysArgs) -> Int {
-        let fd = a.i32(0), req = Int(UInt32(truncatingIfNeeded: a[1]))
-        let out: Bool, size: Int
-        switch req {
-        case 0x5401: (out, size) = (true, 36)                   // TCGETS
-        case 0x5402, 0x5403, 0x5404: (out, size) = (false, 36)  // TCSETS, TCSETSW, TCSETSF
-        case 0x5413: (out, size) = (true, 8)                    // TIOCGWINSZ
-        case 0x5414: (out, size) = (false, 8)                   // TIOCSWINSZ
-        case 0x540F, 0x541B: (out, size) = (true, 4)            // TIOCGPGRP, FIONREAD
-        case 0x5410, 0x5421: (out, size) = (false, 4)           // TIOCSPGRP, FIONBIO
-        default: return -Errno.ENOTTY
-        }
-        guard let p = out ? outBuf(a[2], size) : inBuf(a[2], size) else { return -Errno.EFAULT }
-        return HostSyscall.call(HostNR.ioctl, fd, req, Int(bitPattern: p))
-    }
 }
 
 // MARK: - struct stat

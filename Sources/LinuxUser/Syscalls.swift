@@ -38,6 +38,8 @@ public let syscallTable: [SyscallRow] = (coreSyscallRows + familySyscallRows.joi
 /// array here.
 let familySyscallRows: [[SyscallRow]] = [
     fcntlSyscallRows, fileIOSyscallRows, aioSyscallRows, memLockSyscallRows, vecIOSyscallRows,
+    ioctlSyscallRows,
+    ipcSyscallRows,
 ]
 
 /// The rows that predate the family files, ordered by number.
@@ -49,7 +51,6 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(22, "epoll_pwait", nil, note: "the signal mask is installed for the duration of the wait, atomically, as the kernel does") { $0.sysEpollPwait($1) },
     SyscallRow(23, "dup", [.int]) { p, a in HostSyscall.call(HostNR.dup, a.i32(0)) },
     SyscallRow(24, "dup3", [.int, .int, .int]) { $0.sysDup3($1) },
-    SyscallRow(29, "ioctl", [.int, .ioctlCmd, .ptr], note: "TCGETS, TCSETS*, TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP, FIONREAD, FIONBIO; others -ENOTTY") { $0.sysIoctl($1) },
     SyscallRow(32, "flock", nil) { p, a in HostSyscall.call(HostNR.flock, a.i32(0), a.i32(1)) },
     SyscallRow(33, "mknodat", nil) { p, a in p.withPath(a[1], followLast: false) { HostSyscall.call(HostNetNR.mknodat, a.i32(0), Int(bitPattern: $0), a.i32(2), a.i32(3)) } },
     SyscallRow(34, "mkdirat", [.atfd, .str, .octal]) { $0.sysMkdirat($1) },

@@ -159,11 +159,6 @@ let fcntlCmdNames: [Int: String] = [
     1031: "F_SETPIPE_SZ", 1032: "F_GETPIPE_SZ", 1033: "F_ADD_SEALS", 1034: "F_GET_SEALS",
 ]
 
-let ioctlNames: [Int: String] = [
-    0x5401: "TCGETS", 0x5402: "TCSETS", 0x5403: "TCSETSW", 0x5404: "TCSETSF", 0x540F: "TIOCGPGRP",
-    0x5410: "TIOCSPGRP", 0x5413: "TIOCGWINSZ", 0x5414: "TIOCSWINSZ", 0x541B: "FIONREAD", 0x5421: "FIONBIO",
-]
-
 let cloneFlagNames: [FlagName] = [
     FlagName(0x100, "CLONE_VM"), FlagName(0x200, "CLONE_FS"), FlagName(0x400, "CLONE_FILES"),
     FlagName(0x800, "CLONE_SIGHAND"), FlagName(0x1000, "CLONE_PIDFD"), FlagName(0x2000, "CLONE_PTRACE"),

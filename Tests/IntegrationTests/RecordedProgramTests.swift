@@ -18,6 +18,7 @@ final class RecordedProgramTests: XCTestCase {
         // Linux runtime (TestBinaries/src/runtime and src/go).
         "sigctx", "sigsegv", "timers", "procs", "execs", "iopoll", "sockets", "mmapfile", "jit", "procviews",
         "fileio2", "memlock", "mmsg", "aio", "newcalls",
+        "ptys", "sysvipc", "posixmq",
         "go-basic", "go-preempt", "go-net",
         // Parallel guest threads (TestBinaries/src/threads).
         "threads-atomics", "threads-fork", "threads-signals", "threads-futex", "threads-pthread", "threads-alignment",
@@ -52,6 +53,9 @@ final class RecordedProgramTests: XCTestCase {
     func testExecve() throws { try check(program: "execs") }
     func testPollSelectEpoll() throws { try check(program: "iopoll") }
     func testSockets() throws { try check(program: "sockets") }
+    func testPtysAndIoctls() throws { try check(program: "ptys") }
+    func testSysVMessagesAndSemaphores() throws { try check(program: "sysvipc") }
+    func testPosixMessageQueues() throws { try check(program: "posixmq") }
     func testMappings() throws { try check(program: "mmapfile") }
     func testJIT() throws { try check(program: "jit") }
     func testProcSelfViews() throws { try check(program: "procviews") }
