@@ -17,6 +17,7 @@ final class RecordedProgramTests: XCTestCase {
         "multicall",
         // Linux runtime (TestBinaries/src/runtime and src/go).
         "sigctx", "sigsegv", "timers", "procs", "execs", "iopoll", "sockets", "mmapfile", "jit", "procviews",
+        "bytenames",
         "go-basic", "go-preempt", "go-net",
         // Parallel guest threads (TestBinaries/src/threads).
         "threads-atomics", "threads-fork", "threads-signals", "threads-futex", "threads-pthread", "threads-alignment",
@@ -54,6 +55,7 @@ final class RecordedProgramTests: XCTestCase {
     func testMappings() throws { try check(program: "mmapfile") }
     func testJIT() throws { try check(program: "jit") }
     func testProcSelfViews() throws { try check(program: "procviews") }
+    func testByteStringNamesArgvEnv() throws { try check(program: "bytenames") }
     func testGoRuntime() throws { try check(program: "go-basic") }
     func testGoAsyncPreemption() throws { try check(program: "go-preempt") }
     func testGoNetworking() throws { try check(program: "go-net") }
