@@ -5,11 +5,13 @@ import GuestMemory
 //
 // The Swift runtime finds argv on Linux by looking up the stack in
 // /proc/self/maps (CommandLineSupport/CommandLine.cpp); without /proc
-// (a fresh chroot) CommandLine.arguments comes back empty. The kernel's
-// layout needs no /proc: argc, then argv[], NULL, then envp[], which
-// `environ` points at when the process starts. So argv is found by walking
-// back from environ to the word that holds the count of the pointers
-// passed on the way.
+// (a fresh chroot) CommandLine.arguments comes back empty. The executable
+// hands the runtime argv before it starts (swift-qemu-lite/Startup.swift);
+// failing that, the kernel's layout needs no /proc: argc, then argv[],
+// NULL, then envp[], which `environ` points at when the process starts, so
+// argv is found by walking back from environ to the word that holds the
+// count of the pointers passed on the way. The environment is the
+// kernel's envp, just after argv, whatever was added to `environ` since.
 //
 // The same layout holds the strings: argv's and environ's, back to back at
 // the top of the stack, which is what /proc/PID/cmdline reads (between
@@ -28,11 +30,12 @@ public enum HostArgs {
     /// Finds argv (call first thing in main, before anything changes
     /// `environ`) and returns its strings as bytes; empty when it cannot.
     public static func capture() -> [[UInt8]] {
-        envp = environ
         if CommandLine.argc > 0 {
             argv = CommandLine.unsafeArgv
             argc = Int(CommandLine.argc)
-        } else if let env = envp, env[-1] == nil {
+            envp = CommandLine.unsafeArgv + argc + 1
+        } else if let env = Optional(environ), env[-1] == nil {
+            envp = env
             // env[-1] ends argv; below it argv[argc-1] ... argv[0], then argc.
             for k in 0..<(1 << 20) {
                 let word = UInt(bitPattern: env[-2 - k])
@@ -66,21 +69,24 @@ public enum ProcTitle {
             argEnd = end
         }
         if let envp = HostArgs.envp {
-            var copies: [UnsafeMutablePointer<CChar>?] = []
             var i = 0
-            var contiguous = true
-            while let s = envp[i] {
-                if contiguous && s == end { end = s + strlen(s) + 1 } else { contiguous = false }
+            while let s = envp[i], s == end {
+                end = s + strlen(s) + 1
+                i += 1
+            }
+        }
+        // The environment moves to the heap (for good) before its strings
+        // are overwritten: putenv keeps the copies themselves.
+        var copies: [UnsafeMutablePointer<CChar>] = []
+        if let env = Optional(environ) {
+            var i = 0
+            while let s = env[i] {
                 copies.append(strdup(s))
                 i += 1
             }
-            // The environment moves to the heap (for good) before its
-            // strings are overwritten: putenv keeps the copies themselves.
-            if environ == envp {
-                clearenv()
-                for c in copies { if let c { putenv(c) } }
-            }
         }
+        clearenv()
+        for c in copies { putenv(c) }
         let area = end - first
         let argArea = argEnd - first
         var text: [UInt8] = guestArgv.flatMap { $0 + [0] }

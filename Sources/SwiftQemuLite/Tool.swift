@@ -128,11 +128,11 @@ public enum Tool {
         hostEnvironmentBytes().map(\.displayString)
     }
 
-    /// The host environment as bytes, from `environ` (not ProcessInfo, which
-    /// would decode it).
+    /// The host environment as bytes, as the kernel passed it (`HostArgs`),
+    /// else from `environ`; not from ProcessInfo, which would decode it.
     public static func hostEnvironmentBytes() -> [[UInt8]] {
         var out: [[UInt8]] = []
-        var p = environ
+        guard var p = HostArgs.envp ?? Optional(environ) else { return [] }
         while let s = p.pointee {
             out.append([UInt8](cString: s))
             p += 1

@@ -45,7 +45,7 @@ static int child(int argc, char **argv)
         hex(l, i == 0 ? base(argv[i]) : argv[i]);
     }
     for (char **e = environ; *e; e++)
-        if (strncmp(*e, "BYTES", 5) == 0 || strncmp(*e, "SWIFT_QEMU", 10) == 0 || strncmp(*e, "QEMU", 4) == 0)
+        if (strncmp(*e, "BYTES", 5) == 0 || strncmp(*e, "SWIFT", 5) == 0 || strncmp(*e, "QEMU", 4) == 0)
             hex("  env", *e);
     if (argc > 2 && strcmp(argv[2], "nopath") == 0) return 7;
     hex("  AT_EXECFN base", base((const char *)getauxval(AT_EXECFN)));
