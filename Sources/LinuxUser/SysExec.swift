@@ -289,7 +289,7 @@ extension LinuxProcess {
 
 /// x86_64 numbers of the exec calls (asm/unistd_64.h).
 enum HostExecNR {
-    static let execve = 59, execveat = 322
+    static let execve = 59, execveat = 322, prctl = 157
     /// AT_EMPTY_PATH (linux/fcntl.h), which Glibc does not export.
     static let atEmptyPath = 0x1000
 }
