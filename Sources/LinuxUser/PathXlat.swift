@@ -75,8 +75,8 @@ extension LinuxProcess {
     /// the path as given. Every path-taking syscall goes through here.
     public func xlatPath(_ p: [UInt8], followLast: Bool = true) -> [UInt8] {
         if !options.programFile.isEmpty, followLast, isProcSelf(p, "exe") { return options.programFile }
-        guard let root = options.sysroot else { return p }
-        return xlatSysrootPath(root: root.bytes, p, followLast: followLast)
+        guard let root = options.sysrootFile else { return p }
+        return xlatSysrootPath(root: root, p, followLast: followLast)
     }
 
     /// True for /proc/self/NAME, /proc/thread-self/NAME, /proc/PID/NAME and

@@ -7,7 +7,12 @@ public struct ProcessOptions: Sendable {
     /// Print each syscall, its arguments and its result to stderr (-strace).
     public var strace = false
     /// The sysroot for absolute paths of the guest (-L / QEMU_LD_PREFIX).
-    public var sysroot: String? = nil
+    public var sysrootFile: [UInt8]? = nil
+    /// The same as text, for embedders and tests.
+    public var sysroot: String? {
+        get { sysrootFile?.displayString }
+        set { sysrootFile = newValue?.bytes }
+    }
     /// Host path of the program, for /proc/self/exe, as bytes.
     public var programFile: [UInt8] = []
     /// The same as text, for embedders and tests that name it in Swift.

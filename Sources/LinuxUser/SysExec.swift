@@ -221,7 +221,7 @@ extension LinuxProcess {
         guard let emulator else {
             var passed: [(String, [UInt8])] = []
             if options.strace { passed.append(("QEMU_STRACE", "1".bytes)) }
-            if let root = options.sysroot { passed.append(("QEMU_LD_PREFIX", root.bytes)) }
+            if let root = options.sysrootFile { passed.append(("QEMU_LD_PREFIX", root)) }
             if model.name != CPUModel.max.name { passed.append(("QEMU_CPU", model.name.bytes)) }
             let env = ExecEnvironment.adding(passed, to: envp)
             if let fd = target.fd {
@@ -231,7 +231,7 @@ extension LinuxProcess {
         }
         var args: [[UInt8]] = ["swift-qemu-lite".bytes]
         if options.strace { args.append("-strace".bytes) }
-        if let root = options.sysroot { args += ["-L".bytes, root.bytes] }
+        if let root = options.sysrootFile { args += ["-L".bytes, root] }
         if model.name != CPUModel.max.name { args += ["-cpu".bytes, model.name.bytes] }
         if let first = argv.first { args += ["-0".bytes, first] }
         var env = envp

@@ -104,7 +104,11 @@ public enum CommandLineOptions {
             get { environmentBytes.map(\.displayString) }
             set { environmentBytes = newValue.map(\.bytes) }
         }
-        public var sysroot: String?
+        public var sysrootFile: [UInt8]?
+        public var sysroot: String? {
+            get { sysrootFile?.displayString }
+            set { sysrootFile = newValue?.bytes }
+        }
         public var strace = false
         public var stackSize: UInt64 = 8 << 20
         public var randomSeed: UInt64?
@@ -137,7 +141,7 @@ public enum CommandLineOptions {
 
         public var emulatorConfig: EmulatorConfig {
             var c = EmulatorConfig(programFile: programFile, argv: argvBytes, environment: environmentBytes,
-                                   sysroot: sysroot, strace: strace, stackSize: stackSize, randomSeed: randomSeed)
+                                   sysroot: sysrootFile, strace: strace, stackSize: stackSize, randomSeed: randomSeed)
             c.emulatorFile = emulatorFile
             c.execfn = execfn
             c.unameRelease = unameRelease
@@ -184,7 +188,7 @@ public enum CommandLineOptions {
         /// -E and -U in the order given: ("NAME=value", true) or ("NAME", false).
         var envChanges: [(String, Bool)] = []
         var argv0: [UInt8]?
-        var sysroot: String?
+        var sysroot: [UInt8]?
         var strace = false
         var stackSize: UInt64 = 8 << 20
         var randomSeed: UInt64?
@@ -238,7 +242,8 @@ public enum CommandLineOptions {
         Option(name: "h", hasArg: false, env: nil) { p, _ in p.help = true },
         Option(name: "help", hasArg: false, env: nil) { p, _ in p.help = true },
         Option(name: "version", hasArg: false, env: nil) { p, _ in p.version = true },
-        Option(name: "L", hasArg: true, env: "QEMU_LD_PREFIX") { p, v in p.sysroot = v },
+        // The bytes themselves are taken in `parse`.
+        Option(name: "L", hasArg: true, env: "QEMU_LD_PREFIX") { p, v in p.sysroot = v.bytes },
         Option(name: "s", hasArg: true, env: "QEMU_STACK_SIZE") { p, v in
             guard let n = parseSize(v), n >= 64 << 10, n <= 1 << 30 else {
                 throw ParseError.badValue(option: "s", value: v, reason: "expected a size from 64k to 1G")
@@ -332,8 +337,12 @@ public enum CommandLineOptions {
         for o in options {
             if let name = o.env, let v = env[name] { try o.apply(&p, v) }
         }
-        if let raw = hostEnv.first(where: { $0.hasPrefix("QEMU_ARGV0=".bytes) }) {
+        // Values that are paths or guest strings stay bytes.
+        if let raw = hostEnv.last(where: { $0.hasPrefix("QEMU_ARGV0=".bytes) }) {
             p.argv0 = Array(raw.dropFirst("QEMU_ARGV0=".utf8.count))
+        }
+        if let raw = hostEnv.last(where: { $0.hasPrefix("QEMU_LD_PREFIX=".bytes) }) {
+            p.sysroot = Array(raw.dropFirst("QEMU_LD_PREFIX=".utf8.count))
         }
         if let v = env["SWIFT_QEMU_LITE_STATS"], !v.isEmpty, v != "0" { p.reportInstructions = true }
         var programFD = launch.execFD
@@ -362,6 +371,7 @@ public enum CommandLineOptions {
             }
             try o.apply(&p, value)
             if o.name == "0" { p.argv0 = arguments[i - 1] }
+            if o.name == "L" { p.sysroot = arguments[i - 1] }
             // qemu acts on these at once, ignoring what follows.
             if p.help { return .help }
             if p.version { return .version }
@@ -379,7 +389,7 @@ public enum CommandLineOptions {
         if let a0 = p.argv0 { argv[0] = a0 }
         var s = Settings(programFile: program, argv: argv,
                          environment: applyEnvironment(environment, p.envChanges.map { ($0.0.bytes, $0.1) }))
-        s.sysroot = p.sysroot
+        s.sysrootFile = p.sysroot
         s.strace = p.strace
         s.stackSize = p.stackSize
         s.randomSeed = p.randomSeed

@@ -33,7 +33,12 @@ public struct EmulatorConfig: Sendable {
         set { environmentBytes = newValue.map(\.bytes) }
     }
     /// Prefix for the guest's absolute paths (-L / QEMU_LD_PREFIX).
-    public var sysroot: String?
+    public var sysrootFile: [UInt8]?
+    /// The same as text.
+    public var sysroot: String? {
+        get { sysrootFile?.displayString }
+        set { sysrootFile = newValue?.bytes }
+    }
     /// Log each syscall to stderr (-strace / QEMU_STRACE).
     public var strace: Bool
     /// Size of the initial stack mapping (-s / QEMU_STACK_SIZE).
@@ -71,19 +76,19 @@ public struct EmulatorConfig: Sendable {
                 strace: Bool = false, stackSize: UInt64 = 8 << 20, randomSeed: UInt64? = nil,
                 defaultSysroot: String? = EmulatorConfig.standardDefaultSysroot) {
         self.init(programFile: programPath.bytes, argv: argv.map { $0.map(\.bytes) },
-                  environment: environment.map(\.bytes), sysroot: sysroot, strace: strace, stackSize: stackSize,
+                  environment: environment.map(\.bytes), sysroot: sysroot?.bytes, strace: strace, stackSize: stackSize,
                   randomSeed: randomSeed, defaultSysroot: defaultSysroot)
     }
 
     /// The same with the program, argv and environment as bytes.
-    public init(programFile: [UInt8], argv: [[UInt8]]? = nil, environment: [[UInt8]] = [], sysroot: String? = nil,
+    public init(programFile: [UInt8], argv: [[UInt8]]? = nil, environment: [[UInt8]] = [], sysroot: [UInt8]? = nil,
                 strace: Bool = false, stackSize: UInt64 = 8 << 20, randomSeed: UInt64? = nil,
                 defaultSysroot: String? = EmulatorConfig.standardDefaultSysroot) {
         self.programFile = programFile
         self.defaultSysroot = defaultSysroot
         self.argvBytes = argv ?? [programFile]
         self.environmentBytes = environment
-        self.sysroot = sysroot
+        self.sysrootFile = sysroot
         self.strace = strace
         self.stackSize = stackSize
         self.randomSeed = randomSeed
@@ -137,7 +142,7 @@ public final class Emulator {
             throw EmulatorError.memory(e)
         }
         // Absolute, so that the guest's chdir does not move it.
-        var sysroot = config.sysroot.flatMap { $0.isEmpty ? nil : Emulator.absolute($0) }
+        var sysroot = config.sysrootFile.flatMap { $0.isEmpty ? nil : Emulator.absolute($0) }
         var interpreter: (image: ELFImage, name: String)? = nil
         if let interp = image.interpreterPath {
             do {
@@ -167,7 +172,7 @@ public final class Emulator {
         executor = Executor(cpu: cpu, mem: mem)
         var options = ProcessOptions()
         options.strace = config.strace
-        options.sysroot = sysroot
+        options.sysrootFile = sysroot
         options.procInfo = Emulator.procInfo(mem: mem, stack: stack,
                                              programName: ELFLoader.regionName(file: config.programFile))
         options.programFile = config.programFile
@@ -239,15 +244,15 @@ public final class Emulator {
     /// has an arm64 one, else under `defaultSysroot`, which then becomes
     /// the sysroot of the run. Throws `interpreterNotFound` with every
     /// path tried.
-    public static func findInterpreter(_ interp: [UInt8], sysroot: String?, defaultSysroot: String?) throws
-        -> (image: ELFImage, path: [UInt8], sysroot: String?) {
-        var candidates: [([UInt8], String?)] = []
+    public static func findInterpreter(_ interp: [UInt8], sysroot: [UInt8]?, defaultSysroot: String?) throws
+        -> (image: ELFImage, path: [UInt8], sysroot: [UInt8]?) {
+        var candidates: [([UInt8], [UInt8]?)] = []
         if let root = sysroot {
-            candidates.append((xlatSysrootPath(root: root.bytes, interp), root))
+            candidates.append((xlatSysrootPath(root: root, interp), root))
             candidates.append((interp, nil))
         } else {
             candidates.append((interp, nil))
-            if let root = defaultSysroot { candidates.append((xlatSysrootPath(root: root.bytes, interp), root)) }
+            if let root = defaultSysroot?.bytes { candidates.append((xlatSysrootPath(root: root, interp), root)) }
         }
         for (path, root) in candidates {
             guard let image = try? ELFImage.read(file: path) else { continue }
@@ -257,7 +262,7 @@ public final class Emulator {
         // Name what was looked for under the sysroot, not where its links led.
         let shown = interp.displayString
         var named: [String] = []
-        if let root = sysroot { named.append(joinSysroot(root, shown)); named.append(shown) } else {
+        if let root = sysroot?.displayString { named.append(joinSysroot(root, shown)); named.append(shown) } else {
             named.append(shown)
             if let root = defaultSysroot { named.append(joinSysroot(root, shown)) }
         }
@@ -265,10 +270,10 @@ public final class Emulator {
     }
 
     /// `path` made absolute and free of symbolic links when it exists.
-    static func absolute(_ path: String) -> String {
-        guard let p = realpath(path, nil) else { return path }
+    static func absolute(_ path: [UInt8]) -> [UInt8] {
+        guard let p = path.withCString({ realpath($0, nil) }) else { return path }
         defer { free(p) }
-        return String(cString: p)
+        return [UInt8](cString: p)
     }
 
     static func joinSysroot(_ root: String, _ p: String) -> String {

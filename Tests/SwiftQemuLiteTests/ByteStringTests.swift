@@ -101,4 +101,25 @@ final class ByteStringTests: XCTestCase, ToolRunning {
 
             """)
     }
+
+    /// A sysroot whose own name is not UTF-8, by -L and by QEMU_LD_PREFIX.
+    func testSysrootNameIsBytes() throws {
+        let tool = Self.root.appendingPathComponent(".build/debug/swift-qemu-lite").path
+        guard FileManager.default.isExecutableFile(atPath: tool) else { throw XCTSkip("not built: \(tool)") }
+        let root = dir.bytes + [0x2f, 0x72, 0xff] // DIR/r\xff
+        XCTAssertEqual(root.withCString { mkdir($0, 0o755) }, 0)
+        XCTAssertEqual((root + "/etc".bytes).withCString { mkdir($0, 0o755) }, 0)
+        let marker = root + "/etc/sqltest-marker".bytes
+        let fd = marker.withCString { open($0, O_CREAT | O_WRONLY, 0o644) }
+        _ = "in the sysroot\n".withCString { write(fd, $0, 15) }
+        close(fd)
+        let prog = Self.root.appendingPathComponent("TestBinaries/bin/multicall.musl-O2").path.bytes
+        let cat: [[UInt8]] = [prog, "/etc/sqltest-marker".bytes]
+        let byFlag = try spawnBytes(tool.bytes, ["swift-qemu-lite".bytes, "-0".bytes, "cat".bytes, "-L".bytes, root] + cat,
+                                    env: [], cwd: dir)
+        XCTAssertEqual(String(decoding: byFlag.1, as: UTF8.self), "in the sysroot\n", byFlag.2)
+        let byEnv = try spawnBytes(tool.bytes, ["swift-qemu-lite".bytes, "-0".bytes, "cat".bytes] + cat,
+                                   env: ["QEMU_LD_PREFIX=".bytes + root], cwd: dir)
+        XCTAssertEqual(String(decoding: byEnv.1, as: UTF8.self), "in the sysroot\n", byEnv.2)
+    }
 }
