@@ -35,7 +35,7 @@ final class NoProcChrootTests: XCTestCase {
         try fm.copyItem(atPath: bin + "/multicall.glibc-O2", toPath: chroot + "/bin/multicall-glibc")
         try fm.copyItem(atPath: bin + "/hello.glibc-O2", toPath: chroot + "/bin/hello")
         try fm.copyItem(atPath: bin + "/bytenames.glibc-O2", toPath: chroot + "/bin/bn")
-        for applet in ["sh", "echo", "true", "false", "run", "uname"] {
+        for applet in ["sh", "echo", "true", "false", "run", "uname", "cat"] {
             try fm.createSymbolicLink(atPath: chroot + "/bin/" + applet, withDestinationPath: "multicall")
         }
         if let tool { try fm.copyItem(atPath: tool, toPath: chroot + "/emu") }
@@ -46,7 +46,7 @@ final class NoProcChrootTests: XCTestCase {
 
     /// Runs `command` under `unshare --user --map-root-user --mount`, with
     /// `tool` registered for arm64 ELF files with `flags` when given.
-    func inNamespace(register tool: String?, flags: String = "F", _ command: [String],
+    func inNamespace(register tool: String?, flags: String = "F", _ command: [String], body: String = "\"$@\"",
                      env: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
         let rule = #":sqlnoproc:M::\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:"#
             + #"\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:"#
@@ -59,7 +59,7 @@ final class NoProcChrootTests: XCTestCase {
 
                 """
         }
-        script += "set +e\n\"$@\"\n"
+        script += "set +e\n" + body + "\n"
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
         p.arguments = ["--user", "--map-root-user", "--mount", "sh", "-c", script, "sh"] + command
@@ -143,6 +143,37 @@ final class NoProcChrootTests: XCTestCase {
             .replacingOccurrences(of: "6.1.0-test aarch64", with: "\(hostRelease()) aarch64")
             .replacingOccurrences(of: "  env: 51 45 4d 55 5f 55 4e 41 4d 45 3d 36 2e 31 2e 30 2d 74 65 73 74\n", with: ""),
             r.stderr)
+    }
+
+    /// The emulator started by its path, with -strace, loses its file
+    /// (deleted) while the guest runs: the next execve goes through
+    /// binfmt_misc, with -strace passed in QEMU_STRACE, which the new
+    /// guest does not see in its environment.
+    func testOptionsPassedThroughBinfmtAreNotTheGuests() throws {
+        let tool = try StaticBuild.current()
+        let chroot = try makeRoot(withEmulator: tool)
+        XCTAssertEqual(mkfifo(chroot + "/fifo", 0o600), 0)
+        let body = """
+            chroot "$1" /emu -strace /bin/sh -c "cat /fifo; bn child q" &
+            sleep 1
+            rm "$1/emu"
+            echo > "$1/fifo"
+            wait
+            """
+        let r = try inNamespace(register: tool, [chroot], body: body)
+        XCTAssertEqual(r.stdout, """
+
+              child argc=3
+              argv[0]: 62 6e
+              argv[1]: 63 68 69 6c 64
+              argv[2]: 71
+              AT_EXECFN base: 62 6e
+              /proc/self/exe base: 62 6e
+
+            """, r.stderr)
+        XCTAssertTrue(r.stderr.contains(#"execve("/bin/bn",{"bn","child","q",NULL})"#), r.stderr)
+        // bn's own calls are traced: its emulator got QEMU_STRACE.
+        XCTAssertTrue(r.stderr.contains(#"readlinkat(AT_FDCWD,"/proc/self/exe","#), r.stderr)
     }
 
     func hostRelease() -> String {
