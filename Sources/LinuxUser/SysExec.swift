@@ -2,13 +2,14 @@ import AArch64
 import Glibc
 import GuestMemory
 
-// MARK: - fork (clone without threads), execve, wait
+// MARK: - fork (clone without threads), execve, execveat, wait
 //
 // A child process is a host fork of the whole emulator: the address space
 // is one private mapping, so the child gets a copy-on-write copy of it,
-// exactly what fork gives a native process. execve starts the emulator
-// again (/proc/self/exe) on an arm64 program, as binfmt_misc would; other
-// programs are left to the host kernel, as under qemu-user.
+// exactly what fork gives a native process. execve starts a new emulator
+// on an arm64 program (through /proc/self/exe, the emulator's own path,
+// or binfmt_misc; see execEmulator); other programs are left to the host
+// kernel, as under qemu-user. Paths, argv and envp are byte strings.
 
 public enum GuestClone {
     public static let vm = 0x100, vfork = 0x4000, thread = 0x10000, settls = 0x80000
