@@ -1,4 +1,5 @@
 import Glibc
+import GuestMemory
 
 /// ELF64 constants used by the loader (from the gABI and Linux's elf.h).
 public enum ELFConst {
@@ -63,7 +64,9 @@ public struct ELFImage: Sendable {
     public let phentsize: UInt16
     public let programHeaders: [ProgramHeader]
     /// The PT_INTERP path, when the program wants a dynamic loader.
-    public let interpreter: String?
+    public let interpreterPath: [UInt8]?
+    /// PT_INTERP as text, for messages.
+    public var interpreter: String? { interpreterPath?.displayString }
 
     /// The PT_LOAD headers in ascending address order.
     public var loadSegments: [ProgramHeader] {
@@ -129,7 +132,7 @@ public struct ELFImage: Sendable {
         }
         programHeaders = headers
 
-        var interp: String? = nil
+        var interp: [UInt8]? = nil
         for (i, ph) in headers.enumerated() {
             switch ph.type {
             case ELFConst.ptLoad:
@@ -155,12 +158,12 @@ public struct ELFImage: Sendable {
                 }
                 let raw = bytes[Int(ph.offset)..<Int(end)]
                 guard raw.last == 0 else { throw ELFError.badProgramHeaders("PT_INTERP is not NUL-terminated") }
-                interp = String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                interp = Array(raw.prefix { $0 != 0 })
             default:
                 break
             }
         }
-        interpreter = interp
+        interpreterPath = interp
         guard headers.contains(where: { $0.type == ELFConst.ptLoad }) else { throw ELFError.noLoadableSegments }
     }
 
@@ -186,19 +189,24 @@ extension ELFImage {
     /// refuse: a missing file, a non-regular file, one without execute
     /// permission.
     public static func read(path: String) throws -> ELFImage {
+        try ELFImage(bytes: readFile(path: path.bytes))
+    }
+
+    /// The same for a path given as bytes.
+    public static func read(file path: [UInt8]) throws -> ELFImage {
         try ELFImage(bytes: readFile(path: path))
     }
 
-    static func readFile(path: String) throws -> [UInt8] {
+    static func readFile(path: [UInt8]) throws -> [UInt8] {
         // O_NONBLOCK: opening a FIFO must not wait for a writer; it is
         // refused as not a regular file right after.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         if fd < 0 { throw xlatOpenError(errno) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw xlatOpenError(errno) }
         guard st.st_mode & S_IFMT == S_IFREG else { throw ELFError.notRegularFile }
-        guard access(path, X_OK) == 0 else { throw ELFError.permissionDenied }
+        guard path.withCString({ access($0, X_OK) }) == 0 else { throw ELFError.permissionDenied }
         let size = Int(st.st_size)
         var out = [UInt8](repeating: 0, count: size)
         var done = 0

@@ -28,12 +28,12 @@ public enum AuxType {
 
 /// What goes on the initial stack besides the loaded program.
 public struct StackSetup: Sendable {
-    /// argv, argv[0] included.
-    public var argv: [String]
-    /// "NAME=value" strings.
-    public var envp: [String]
-    /// The path the program was started by (AT_EXECFN).
-    public var execfn: String
+    /// argv, argv[0] included, as bytes.
+    public var argv: [[UInt8]]
+    /// "NAME=value" strings, as bytes.
+    public var envp: [[UInt8]]
+    /// The path the program was started by (AT_EXECFN), as bytes.
+    public var execfn: [UInt8]
     /// AT_HWCAP and AT_HWCAP2: what the executor implements.
     public var hwcap: UInt64
     public var hwcap2: UInt64
@@ -47,13 +47,20 @@ public struct StackSetup: Sendable {
     /// frame record and 16 bytes of alignment slack.
     public var minSigStackSize: UInt64 = 4720
 
-    public init(argv: [String], envp: [String], execfn: String, hwcap: UInt64, hwcap2: UInt64, random: [UInt8]? = nil) {
+    public init(argv: [[UInt8]], envp: [[UInt8]], execfn: [UInt8], hwcap: UInt64, hwcap2: UInt64,
+                random: [UInt8]? = nil) {
         self.argv = argv
         self.envp = envp
         self.execfn = execfn
         self.hwcap = hwcap
         self.hwcap2 = hwcap2
         self.random = random
+    }
+
+    /// The same from Swift text (tests and embedders).
+    public init(argv: [String], envp: [String], execfn: String, hwcap: UInt64, hwcap2: UInt64, random: [UInt8]? = nil) {
+        self.init(argv: argv.map(\.bytes), envp: envp.map(\.bytes), execfn: execfn.bytes, hwcap: hwcap, hwcap2: hwcap2,
+                  random: random)
     }
 }
 
@@ -101,9 +108,9 @@ public enum InitialStack {
         let low = top - size
 
         // The strings Linux copies from the caller, NUL-terminated.
-        let execfn = Array(setup.execfn.utf8) + [0]
-        let args = setup.argv.map { Array($0.utf8) + [0] }
-        let envs = setup.envp.map { Array($0.utf8) + [0] }
+        let execfn = setup.execfn + [0]
+        let args = setup.argv.map { $0 + [0] }
+        let envs = setup.envp.map { $0 + [0] }
         let stringBytes = args.reduce(0) { $0 + UInt64($1.count) } + envs.reduce(0) { $0 + UInt64($1.count) }
             + UInt64(execfn.count)
         let pointerBytes = UInt64(args.count + envs.count + 2) * 8

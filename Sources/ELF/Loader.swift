@@ -241,9 +241,15 @@ public enum ELFLoader {
 
     /// The absolute path, as /proc/self/maps names a mapped file.
     public static func regionName(_ path: String) -> String {
-        guard let p = realpath(path, nil) else { return path }
+        regionName(file: path.bytes)
+    }
+
+    /// The same for a path as bytes. Region names are text: a name that is
+    /// not UTF-8 shows U+FFFD in /proc/self/maps.
+    public static func regionName(file path: [UInt8]) -> String {
+        guard let p = path.withCString({ realpath($0, nil) }) else { return path.displayString }
         defer { free(p) }
-        return String(cString: p)
+        return [UInt8](cString: p).displayString
     }
 
     static func pageUp(_ a: UInt64) -> UInt64 {

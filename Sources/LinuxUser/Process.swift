@@ -7,9 +7,23 @@ public struct ProcessOptions: Sendable {
     /// Print each syscall, its arguments and its result to stderr (-strace).
     public var strace = false
     /// The sysroot for absolute paths of the guest (-L / QEMU_LD_PREFIX).
-    public var sysroot: String? = nil
-    /// Host path of the program, for /proc/self/exe and AT_EXECFN.
-    public var programPath = ""
+    public var sysrootFile: [UInt8]? = nil
+    /// The same as text, for embedders and tests.
+    public var sysroot: String? {
+        get { sysrootFile?.displayString }
+        set { sysrootFile = newValue?.bytes }
+    }
+    /// Host path of the program, for /proc/self/exe, as bytes.
+    public var programFile: [UInt8] = []
+    /// The same as text, for embedders and tests that name it in Swift.
+    public var programPath: String {
+        get { programFile.displayString }
+        set { programFile = newValue.bytes }
+    }
+    /// A path that starts this emulator again when /proc/self/exe cannot
+    /// (no /proc); nil when binfmt_misc started it, whose kernel opened the
+    /// emulator's file and may run it where that file is not visible.
+    public var emulatorFile: [UInt8]? = nil
     /// What the /proc views of the guest show (see SysProc.swift).
     public var procInfo = ProcInfo()
     /// The uname release shown to the guest (-r / QEMU_UNAME); nil is the host's.
@@ -128,8 +142,7 @@ public final class LinuxProcess {
         self.pid = Int(getpid())
         self.tid = pid
         self.isMainThread = true
-        let base = options.programPath.split(separator: "/").last.map(String.init) ?? ""
-        self.threadName = Array(base.utf8.prefix(15))
+        self.threadName = Array(options.programFile.pathBasename.prefix(15))
         signalSlot = shared.mainSlot
         ownsHostThread = true
         setThreadSlotTid(signalSlot, Int32(truncatingIfNeeded: HostSyscall.call(HostNR.gettid)))
@@ -315,10 +328,10 @@ public final class LinuxProcess {
         withUnsafeBytes(of: value) { mem.write(addr, $0) }
     }
 
-    /// A guest path read from guest memory and translated by `xlatPath`;
-    /// nil when the pointer is bad.
-    func guestPath(_ addr: UInt64, followLast: Bool = true) -> String? {
+    /// A guest path read from guest memory, as bytes, and translated by
+    /// `xlatPath`; nil when the pointer is bad.
+    func guestPath(_ addr: UInt64, followLast: Bool = true) -> [UInt8]? {
         guard let bytes = mem.readCStringBytes(addr, max: Int(PATH_MAX)) else { return nil }
-        return xlatPath(String(decoding: bytes, as: UTF8.self), followLast: followLast)
+        return xlatPath(bytes, followLast: followLast)
     }
 }

@@ -31,7 +31,7 @@ extension LinuxProcess {
     /// host open flags.
     func openGuestPath(_ path: UInt64, guestFlags: Int, _ open: (UnsafePointer<CChar>, Int) -> Int) -> Int {
         let flags = xlatOpenFlagsToHost(guestFlags)
-        if let p = mem.readCString(path, max: 64), p.hasPrefix("/proc/"), let bytes = syntheticProcFile(p) {
+        if let p = mem.readCStringBytes(path, max: 64), p.hasPrefix("/proc/".bytes), let bytes = syntheticProcFile(p) {
             if flags & Int(O_ACCMODE) != Int(O_RDONLY) { return -Errno.EACCES }
             return openSynthetic(bytes, cloexec: guestFlags & GuestO.cloexec != 0)
         }
@@ -140,7 +140,7 @@ extension LinuxProcess {
 
     func sysSymlinkat(_ a: SysArgs) -> Int {
         // The link target is stored as given: it is guest data, not a path to open now.
-        guard let target = mem.readCString(a[0], max: Int(PATH_MAX)) else { return -Errno.EFAULT }
+        guard let target = mem.readCStringBytes(a[0], max: Int(PATH_MAX)) else { return -Errno.EFAULT }
         return target.withCString { t in
             withPath(a[2], followLast: false) { HostSyscall.call(HostNR.symlinkat, Int(bitPattern: t), a.i32(1), Int(bitPattern: $0)) }
         }
@@ -185,13 +185,13 @@ extension LinuxProcess {
     }
 
     func sysReadlinkat(_ a: SysArgs) -> Int {
-        guard let path = mem.readCString(a[1], max: Int(PATH_MAX)) else { return -Errno.EFAULT }
+        guard let path = mem.readCStringBytes(a[1], max: Int(PATH_MAX)) else { return -Errno.EFAULT }
         let size = a.int(3)
         guard size > 0 else { return -Errno.EINVAL }
-        if isProcSelf(path, "exe") && !options.programPath.isEmpty {
-            var target = options.programPath
-            if let rp = realpath(target, nil) { target = String(cString: rp); free(rp) }
-            let bytes = Array(target.utf8.prefix(size))
+        if isProcSelf(path, "exe") && !options.programFile.isEmpty {
+            var target = options.programFile
+            if let rp = target.withCString({ realpath($0, nil) }) { target = [UInt8](cString: rp); free(rp) }
+            let bytes = Array(target.prefix(size))
             return mem.write(a[2], bytes) ? bytes.count : -Errno.EFAULT
         }
         guard let buf = outBuf(a[2], size) else { return -Errno.EFAULT }
@@ -251,7 +251,7 @@ extension LinuxProcess {
     }
 
     func sysMemfdCreate(_ a: SysArgs) -> Int {
-        guard let name = mem.readCString(a[0], max: 250) else { return -Errno.EFAULT }
+        guard let name = mem.readCStringBytes(a[0], max: 250) else { return -Errno.EFAULT }
         return name.withCString { HostSyscall.call(HostNR.memfd_create, Int(bitPattern: $0), a.i32(1)) }
     }
 }

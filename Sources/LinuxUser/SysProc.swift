@@ -29,18 +29,18 @@ public struct ProcInfo: Sendable {
 
 extension LinuxProcess {
     /// Contents of a /proc file generated for the guest, or nil to use the host's.
-    func syntheticProcFile(_ path: String) -> [UInt8]? {
+    func syntheticProcFile(_ path: [UInt8]) -> [UInt8]? {
         switch procSelfEntry(path) {
         case "maps": return Array(procMaps().utf8)
         case "auxv": return procAuxv()
         case "cmdline": return procGuestBytes(options.procInfo.argStart, options.procInfo.argEnd)
         case "environ": return procGuestBytes(options.procInfo.envStart, options.procInfo.envEnd)
-        case "stat": return procStat().map { Array($0.utf8) }
+        case "stat": return procStat()
         case "comm": return threadName + [0x0a]
         case "status": return procStatus()
         default: break
         }
-        if path == "/proc/cpuinfo" { return Array(procCpuinfo().utf8) }
+        if path == "/proc/cpuinfo".bytes { return Array(procCpuinfo().utf8) }
         return nil
     }
 
@@ -85,7 +85,7 @@ extension LinuxProcess {
     /// /proc/self/stat: the host's line for this process (state, ppid,
     /// process group, times, threads...) with the guest's comm and the
     /// guest's addresses in place of the emulator's (fs/proc/array.c).
-    func procStat() -> String? {
+    func procStat() -> [UInt8]? {
         let fd = open("/proc/\(tid)/stat", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -118,8 +118,8 @@ extension LinuxProcess {
         set(49, info.argEnd)
         set(50, info.envStart)
         set(51, info.envEnd)
-        let comm = String(decoding: threadName, as: UTF8.self)
-        return "\(pid) (\(comm)) " + fields.joined(separator: " ") + "\n"
+        // comm is bytes (prctl PR_SET_NAME takes any), the rest ASCII.
+        return "\(pid) (".bytes + threadName + (") " + fields.joined(separator: " ") + "\n").bytes
     }
 
     /// The guest's mappings in the kernel's format (fs/proc/task_mmu.c).

@@ -94,6 +94,8 @@ extension LinuxProcess {
         case 15: // PR_SET_NAME
             guard let name = mem.readCStringBytes(a[1], max: 4096) else { return -Errno.EFAULT }
             threadName = Array(name.prefix(15))
+            // The host thread takes the name too, for ps and top.
+            _ = threadName.withCString { HostSyscall.call(HostExecNR.prctl, 15, Int(bitPattern: $0)) }
             return 0
         case 16: // PR_GET_NAME
             var out = threadName

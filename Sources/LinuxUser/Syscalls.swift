@@ -40,6 +40,7 @@ let familySyscallRows: [[SyscallRow]] = [
     fcntlSyscallRows, fileIOSyscallRows, aioSyscallRows, memLockSyscallRows, vecIOSyscallRows,
     ioctlSyscallRows,
     ipcSyscallRows,
+    execSyscallRows,
 ]
 
 /// The rows that predate the family files, ordered by number.
@@ -182,7 +183,6 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(216, "mremap", nil, note: "MREMAP_MAYMOVE, MREMAP_FIXED; contents copied") { $0.sysMremap($1) },
     SyscallRow(220, "clone", [.cloneFlags, .childStack, .parentTid, .tls, .childTid], .clone,
                note: "threads (CLONE_VM|CLONE_THREAD) are host threads; fork and vfork are host forks of the emulator") { $0.sysClone($1) },
-    SyscallRow(221, "execve", [.str, .argv], note: "arm64 ELF (or #! script with an arm64 interpreter) runs in a new emulator; other files go to the host kernel, as in qemu-user") { $0.sysExecve($1) },
     SyscallRow(222, "mmap", [.ptr, .int, .prot, .mmapFlags, .int, .hex32], .addr, note: "anonymous and private file mappings copied in; MAP_SHARED (anonymous, or a file within its size) is a host shared mapping, so other processes see the writes; PROT_WRITE on a shared read-only file gives EACCES") { $0.sysMmap($1) },
     SyscallRow(223, "fadvise64", nil, note: "accepted; advice only") { _, _ in 0 },
     SyscallRow(226, "mprotect", [.ptr, .int, .prot], note: "PROT_WRITE on a shared mapping of a read-only file gives EACCES") { $0.sysMprotect($1) },

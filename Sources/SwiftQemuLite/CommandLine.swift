@@ -1,4 +1,6 @@
 import AArch64
+import GuestMemory
+import LinuxUser
 import Glibc
 
 /// The command line of swift-qemu-lite, compatible with qemu-aarch64's:
@@ -30,30 +32,83 @@ public enum CommandLineOptions {
     public struct Launch: Equatable, Sendable {
         public var preserveArgv0 = false
         public var execFD: Int32?
-        public init(preserveArgv0: Bool = false, execFD: Int32? = nil) {
+        /// The emulator's own file, absolute, when it was started by path
+        /// (not by binfmt_misc): a guest execve can start it again without
+        /// /proc/self/exe.
+        public var emulatorFile: [UInt8]?
+        /// Under binfmt_misc: the emulator's own AT_EXECFN, the path the
+        /// guest's execve named (a #! script's, not its interpreter's),
+        /// which becomes the guest's AT_EXECFN as under Linux.
+        public var execfn: [UInt8]?
+        public init(preserveArgv0: Bool = false, execFD: Int32? = nil, emulatorFile: [UInt8]? = nil,
+                    execfn: [UInt8]? = nil) {
             self.preserveArgv0 = preserveArgv0
             self.execFD = execFD
+            self.emulatorFile = emulatorFile
+            self.execfn = execfn
         }
 
         /// AT_FLAGS bit 0 (include/uapi/linux/binfmts.h).
         public static let atFlagsPreserveArgv0: UInt = 1
 
-        /// This process's own launch, from getauxval.
-        public static func current() -> Launch {
+        /// This process's own launch, from getauxval. Started by hand,
+        /// AT_EXECFN names the emulator itself, an x86-64 ELF; under
+        /// binfmt_misc it names the arm64 program (or its #! script).
+        public static func current(arguments: [[UInt8]]) -> Launch {
             let flags = hostGetauxval(8) // AT_FLAGS
             let fd = hostGetauxval(2) // AT_EXECFD
             // 0 means absent: the kernel never passes stdin as AT_EXECFD.
-            return Launch(preserveArgv0: flags & atFlagsPreserveArgv0 != 0,
-                          execFD: fd != 0 ? Int32(truncatingIfNeeded: fd) : nil)
+            var launch = Launch(preserveArgv0: flags & atFlagsPreserveArgv0 != 0,
+                                execFD: fd != 0 ? Int32(truncatingIfNeeded: fd) : nil)
+            let execfnAddr = hostGetauxval(31) // AT_EXECFN
+            if execfnAddr != 0, let p = UnsafePointer<CChar>(bitPattern: execfnAddr) {
+                let execfn = [UInt8](cString: p)
+                let byBinfmt = launch.preserveArgv0 || launch.execFD != nil || !isHostELF(execfn)
+                if byBinfmt {
+                    launch.execfn = execfn
+                } else if let abs = execfn.withCString({ realpath($0, nil) }) {
+                    launch.emulatorFile = [UInt8](cString: abs)
+                    free(abs)
+                }
+            }
+            return launch
         }
+    }
+
+    /// True when `path` is an ELF file for this host's machine (x86-64).
+    static func isHostELF(_ path: [UInt8]) -> Bool {
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        if fd < 0 { return false }
+        defer { close(fd) }
+        var h = [UInt8](repeating: 0, count: 20)
+        guard read(fd, &h, 20) == 20 else { return false }
+        return h[0..<4] == [0x7f, 0x45, 0x4c, 0x46] && h[18] == 62 && h[19] == 0
     }
 
     /// A parsed command line that runs a program.
     public struct Settings: Equatable {
-        public var programPath: String
-        public var argv: [String]
-        public var environment: [String]
-        public var sysroot: String?
+        /// The program, argv and environment as bytes, as the kernel gave them.
+        public var programFile: [UInt8]
+        public var argvBytes: [[UInt8]]
+        public var environmentBytes: [[UInt8]]
+        /// The same as text, for messages and tests.
+        public var programPath: String {
+            get { programFile.displayString }
+            set { programFile = newValue.bytes }
+        }
+        public var argv: [String] {
+            get { argvBytes.map(\.displayString) }
+            set { argvBytes = newValue.map(\.bytes) }
+        }
+        public var environment: [String] {
+            get { environmentBytes.map(\.displayString) }
+            set { environmentBytes = newValue.map(\.bytes) }
+        }
+        public var sysrootFile: [UInt8]?
+        public var sysroot: String? {
+            get { sysrootFile?.displayString }
+            set { sysrootFile = newValue?.bytes }
+        }
         public var strace = false
         public var stackSize: UInt64 = 8 << 20
         public var randomSeed: UInt64?
@@ -73,10 +128,22 @@ public enum CommandLineOptions {
         public var programFD: Int32?
         /// The CPU model's name (-cpu / QEMU_CPU), one of `CPUModel.all`.
         public var cpuModel = CPUModel.max.name
+        /// The emulator's own file when started by path (`Launch`).
+        public var emulatorFile: [UInt8]?
+        /// The guest's AT_EXECFN when it is not `programFile` (`Launch`).
+        public var execfn: [UInt8]?
+
+        public init(programFile: [UInt8], argv: [[UInt8]], environment: [[UInt8]]) {
+            self.programFile = programFile
+            self.argvBytes = argv
+            self.environmentBytes = environment
+        }
 
         public var emulatorConfig: EmulatorConfig {
-            var c = EmulatorConfig(programPath: programPath, argv: argv, environment: environment, sysroot: sysroot,
-                                   strace: strace, stackSize: stackSize, randomSeed: randomSeed)
+            var c = EmulatorConfig(programFile: programFile, argv: argvBytes, environment: environmentBytes,
+                                   sysroot: sysrootFile, strace: strace, stackSize: stackSize, randomSeed: randomSeed)
+            c.emulatorFile = emulatorFile
+            c.execfn = execfn
             c.unameRelease = unameRelease
             c.programFD = programFD
             c.logItems = logItems
@@ -120,8 +187,8 @@ public enum CommandLineOptions {
         var listCPUs = false
         /// -E and -U in the order given: ("NAME=value", true) or ("NAME", false).
         var envChanges: [(String, Bool)] = []
-        var argv0: String?
-        var sysroot: String?
+        var argv0: [UInt8]?
+        var sysroot: [UInt8]?
         var strace = false
         var stackSize: UInt64 = 8 << 20
         var randomSeed: UInt64?
@@ -175,7 +242,8 @@ public enum CommandLineOptions {
         Option(name: "h", hasArg: false, env: nil) { p, _ in p.help = true },
         Option(name: "help", hasArg: false, env: nil) { p, _ in p.help = true },
         Option(name: "version", hasArg: false, env: nil) { p, _ in p.version = true },
-        Option(name: "L", hasArg: true, env: "QEMU_LD_PREFIX") { p, v in p.sysroot = v },
+        // The bytes themselves are taken in `parse`.
+        Option(name: "L", hasArg: true, env: "QEMU_LD_PREFIX") { p, v in p.sysroot = v.bytes },
         Option(name: "s", hasArg: true, env: "QEMU_STACK_SIZE") { p, v in
             guard let n = parseSize(v), n >= 64 << 10, n <= 1 << 30 else {
                 throw ParseError.badValue(option: "s", value: v, reason: "expected a size from 64k to 1G")
@@ -206,7 +274,8 @@ public enum CommandLineOptions {
                 p.envChanges.append((String(item), false))
             }
         },
-        Option(name: "0", hasArg: true, env: "QEMU_ARGV0") { p, v in p.argv0 = v },
+        // The bytes themselves are taken in `parse`.
+        Option(name: "0", hasArg: true, env: "QEMU_ARGV0") { p, v in p.argv0 = v.bytes },
         Option(name: "strace", hasArg: false, env: "QEMU_STRACE") { p, _ in p.strace = true },
         Option(name: "seed", hasArg: true, env: "QEMU_RAND_SEED") { p, v in
             guard let n = parseInteger(v) else {
@@ -252,19 +321,42 @@ public enum CommandLineOptions {
     /// `environment` ("NAME=value" strings, in order).
     public static func parse(_ arguments: [String], environment: [String],
                              launch: Launch = Launch()) throws -> Action {
-        if let first = arguments.first, first == "--binfmt" || first == "-binfmt" {
-            return .binfmt(try BinfmtCommand.parse(Array(arguments.dropFirst())))
+        try parse(bytes: arguments.map(\.bytes), environment: environment.map(\.bytes), launch: launch)
+    }
+
+    /// The same with the command line and environment as the kernel gave
+    /// them: the program, its arguments and the environment stay bytes;
+    /// options and QEMU_* values are read as text.
+    public static func parse(bytes arguments: [[UInt8]], environment hostEnv: [[UInt8]],
+                             launch: Launch = Launch()) throws -> Action {
+        if let first = arguments.first?.displayString, first == "--binfmt" || first == "-binfmt" {
+            return .binfmt(try BinfmtCommand.parse(arguments.dropFirst().map(\.displayString)))
         }
         var p = Partial()
-        let env = lookupTable(environment)
+        let env = lookupTable(hostEnv.map(\.displayString))
         for o in options {
             if let name = o.env, let v = env[name] { try o.apply(&p, v) }
         }
+        // Values that are paths or guest strings stay bytes.
+        if let raw = hostEnv.last(where: { $0.hasPrefix("QEMU_ARGV0=".bytes) }) {
+            p.argv0 = Array(raw.dropFirst("QEMU_ARGV0=".utf8.count))
+        }
+        if let raw = hostEnv.last(where: { $0.hasPrefix("QEMU_LD_PREFIX=".bytes) }) {
+            p.sysroot = Array(raw.dropFirst("QEMU_LD_PREFIX=".utf8.count))
+        }
         if let v = env["SWIFT_QEMU_LITE_STATS"], !v.isEmpty, v != "0" { p.reportInstructions = true }
+        var programFD = launch.execFD
+        var execfn = launch.execfn
+        if let raw = hostEnv.first(where: { $0.hasPrefix((ExecEnvironment.execFN + "=").bytes) }) {
+            execfn = Array(raw.dropFirst(ExecEnvironment.execFN.utf8.count + 1))
+        }
+        if programFD == nil, let v = env[ExecEnvironment.execFD], let fd = Int32(v), fd >= 0 { programFD = fd }
+        // Options a previous emulator passed here are not the guest's.
+        let environment = ExecEnvironment.removingAdded(from: hostEnv)
 
         var i = 0
         while i < arguments.count {
-            let a = arguments[i]
+            let a = arguments[i].displayString
             guard a.hasPrefix("-") else { break }
             i += 1
             var name = String(a.dropFirst())
@@ -274,10 +366,12 @@ public enum CommandLineOptions {
             var value = ""
             if o.hasArg {
                 guard i < arguments.count else { throw ParseError.missingArgument(name) }
-                value = arguments[i]
+                value = arguments[i].displayString
                 i += 1
             }
             try o.apply(&p, value)
+            if o.name == "0" { p.argv0 = arguments[i - 1] }
+            if o.name == "L" { p.sysroot = arguments[i - 1] }
             // qemu acts on these at once, ignoring what follows.
             if p.help { return .help }
             if p.version { return .version }
@@ -293,20 +387,30 @@ public enum CommandLineOptions {
         // original argv[0], which becomes the guest's argv[0].
         if launch.preserveArgv0 && argv.count >= 2 { argv.removeFirst() }
         if let a0 = p.argv0 { argv[0] = a0 }
-        return .run(Settings(programPath: program, argv: argv,
-                             environment: applyEnvironment(environment, p.envChanges),
-                             sysroot: p.sysroot, strace: p.strace, stackSize: p.stackSize,
-                             randomSeed: p.randomSeed, reportInstructions: p.reportInstructions,
-                             unameRelease: p.unameRelease, stats: p.stats, logFile: p.logFile,
-                             logItems: p.logItems, programFD: launch.execFD, cpuModel: p.cpuModel))
+        var s = Settings(programFile: program, argv: argv,
+                         environment: applyEnvironment(environment, p.envChanges.map { ($0.0.bytes, $0.1) }))
+        s.sysrootFile = p.sysroot
+        s.strace = p.strace
+        s.stackSize = p.stackSize
+        s.randomSeed = p.randomSeed
+        s.reportInstructions = p.reportInstructions
+        s.unameRelease = p.unameRelease
+        s.stats = p.stats
+        s.logFile = p.logFile
+        s.logItems = p.logItems
+        s.programFD = programFD
+        s.cpuModel = p.cpuModel
+        s.emulatorFile = launch.emulatorFile
+        s.execfn = execfn
+        return .run(s)
     }
 
     /// The host environment with -E (set) and -U (unset) applied in
     /// order, so the last change to a variable wins (as with qemu's
     /// envlist). A variable that is set again keeps its place.
-    static func applyEnvironment(_ host: [String], _ changes: [(String, Bool)]) -> [String] {
+    static func applyEnvironment(_ host: [[UInt8]], _ changes: [([UInt8], Bool)]) -> [[UInt8]] {
         var env = host
-        func key(_ s: String) -> Substring { s.prefix { $0 != "=" } }
+        func key(_ s: [UInt8]) -> ArraySlice<UInt8> { s.prefix { $0 != 0x3d } }
         for (item, isSet) in changes {
             let k = key(item)
             if !isSet {

@@ -6,14 +6,39 @@ import LinuxUser
 
 /// How to start one guest program.
 public struct EmulatorConfig: Sendable {
-    /// Host path of the arm64 ELF executable.
-    public var programPath: String
-    /// The guest's argv, argv[0] included.
-    public var argv: [String]
-    /// The guest's environment, "NAME=value" strings in order.
-    public var environment: [String]
+    /// Host path of the arm64 ELF executable, as bytes (Linux paths,
+    /// argv and environment strings need not be UTF-8).
+    public var programFile: [UInt8]
+    /// The guest's argv, argv[0] included, as bytes.
+    public var argvBytes: [[UInt8]]
+    /// The guest's environment, "NAME=value" strings in order, as bytes.
+    public var environmentBytes: [[UInt8]]
+    /// A path that starts this emulator again without /proc (see
+    /// `ProcessOptions.emulatorFile`).
+    public var emulatorFile: [UInt8]?
+    /// AT_EXECFN when it is not `programFile`: a #! script's path.
+    public var execfn: [UInt8]?
+
+    /// The same three as Swift text, for embedders and tests.
+    public var programPath: String {
+        get { programFile.displayString }
+        set { programFile = newValue.bytes }
+    }
+    public var argv: [String] {
+        get { argvBytes.map(\.displayString) }
+        set { argvBytes = newValue.map(\.bytes) }
+    }
+    public var environment: [String] {
+        get { environmentBytes.map(\.displayString) }
+        set { environmentBytes = newValue.map(\.bytes) }
+    }
     /// Prefix for the guest's absolute paths (-L / QEMU_LD_PREFIX).
-    public var sysroot: String?
+    public var sysrootFile: [UInt8]?
+    /// The same as text.
+    public var sysroot: String? {
+        get { sysrootFile?.displayString }
+        set { sysrootFile = newValue?.bytes }
+    }
     /// Log each syscall to stderr (-strace / QEMU_STRACE).
     public var strace: Bool
     /// Size of the initial stack mapping (-s / QEMU_STACK_SIZE).
@@ -50,11 +75,20 @@ public struct EmulatorConfig: Sendable {
     public init(programPath: String, argv: [String]? = nil, environment: [String] = [], sysroot: String? = nil,
                 strace: Bool = false, stackSize: UInt64 = 8 << 20, randomSeed: UInt64? = nil,
                 defaultSysroot: String? = EmulatorConfig.standardDefaultSysroot) {
-        self.programPath = programPath
+        self.init(programFile: programPath.bytes, argv: argv.map { $0.map(\.bytes) },
+                  environment: environment.map(\.bytes), sysroot: sysroot?.bytes, strace: strace, stackSize: stackSize,
+                  randomSeed: randomSeed, defaultSysroot: defaultSysroot)
+    }
+
+    /// The same with the program, argv and environment as bytes.
+    public init(programFile: [UInt8], argv: [[UInt8]]? = nil, environment: [[UInt8]] = [], sysroot: [UInt8]? = nil,
+                strace: Bool = false, stackSize: UInt64 = 8 << 20, randomSeed: UInt64? = nil,
+                defaultSysroot: String? = EmulatorConfig.standardDefaultSysroot) {
+        self.programFile = programFile
         self.defaultSysroot = defaultSysroot
-        self.argv = argv ?? [programPath]
-        self.environment = environment
-        self.sysroot = sysroot
+        self.argvBytes = argv ?? [programFile]
+        self.environmentBytes = environment
+        self.sysrootFile = sysroot
         self.strace = strace
         self.stackSize = stackSize
         self.randomSeed = randomSeed
@@ -97,7 +131,7 @@ public final class Emulator {
             if let fd = config.programFD {
                 image = try ELFImage(bytes: Emulator.readAll(fd: fd))
             } else {
-                image = try ELFImage.read(path: config.programPath)
+                image = try ELFImage.read(file: config.programFile)
             }
         } catch let e as ELFError {
             throw EmulatorError.load(path: config.programPath, e)
@@ -108,21 +142,21 @@ public final class Emulator {
             throw EmulatorError.memory(e)
         }
         // Absolute, so that the guest's chdir does not move it.
-        var sysroot = config.sysroot.flatMap { $0.isEmpty ? nil : Emulator.absolute($0) }
+        var sysroot = config.sysrootFile.flatMap { $0.isEmpty ? nil : Emulator.absolute($0) }
         var interpreter: (image: ELFImage, name: String)? = nil
-        if let interp = image.interpreter {
+        if let interp = image.interpreterPath {
             do {
                 let found = try Emulator.findInterpreter(interp, sysroot: sysroot, defaultSysroot: config.defaultSysroot)
-                interpreter = (found.image, ELFLoader.regionName(found.path))
+                interpreter = (found.image, ELFLoader.regionName(file: found.path))
                 if sysroot == nil { sysroot = found.sysroot }
             } catch let e as ELFError {
                 throw EmulatorError.load(path: config.programPath, e)
             }
         }
         do {
-            program = try ELFLoader.load(image: image, name: ELFLoader.regionName(config.programPath),
+            program = try ELFLoader.load(image: image, name: ELFLoader.regionName(file: config.programFile),
                                          interpreter: interpreter, into: mem)
-            var setup = StackSetup(argv: config.argv, envp: config.environment, execfn: config.programPath,
+            var setup = StackSetup(argv: config.argvBytes, envp: config.environmentBytes, execfn: config.execfn ?? config.programFile,
                                    hwcap: config.cpuModel.features.hwcap, hwcap2: config.cpuModel.features.hwcap2,
                                    random: config.randomSeed.map(Emulator.seededRandom))
             setup.stackSize = config.stackSize
@@ -138,9 +172,11 @@ public final class Emulator {
         executor = Executor(cpu: cpu, mem: mem)
         var options = ProcessOptions()
         options.strace = config.strace
-        options.sysroot = sysroot
-        options.procInfo = Emulator.procInfo(mem: mem, stack: stack, programName: ELFLoader.regionName(config.programPath))
-        options.programPath = config.programPath
+        options.sysrootFile = sysroot
+        options.procInfo = Emulator.procInfo(mem: mem, stack: stack,
+                                             programName: ELFLoader.regionName(file: config.programFile))
+        options.programFile = config.programFile
+        options.emulatorFile = config.emulatorFile
         options.unameRelease = config.unameRelease
         // A stream apart from the AT_RANDOM bytes drawn from the same seed.
         options.randomState = config.randomSeed.map { $0 ^ 0x6765_7472_616e_646f }
@@ -208,37 +244,36 @@ public final class Emulator {
     /// has an arm64 one, else under `defaultSysroot`, which then becomes
     /// the sysroot of the run. Throws `interpreterNotFound` with every
     /// path tried.
-    public static func findInterpreter(_ interp: String, sysroot: String?, defaultSysroot: String?) throws
-        -> (image: ELFImage, path: String, sysroot: String?) {
-        var candidates: [(String, String?)] = []
+    public static func findInterpreter(_ interp: [UInt8], sysroot: [UInt8]?, defaultSysroot: String?) throws
+        -> (image: ELFImage, path: [UInt8], sysroot: [UInt8]?) {
+        var candidates: [([UInt8], [UInt8]?)] = []
         if let root = sysroot {
             candidates.append((xlatSysrootPath(root: root, interp), root))
             candidates.append((interp, nil))
         } else {
             candidates.append((interp, nil))
-            if let root = defaultSysroot { candidates.append((xlatSysrootPath(root: root, interp), root)) }
+            if let root = defaultSysroot?.bytes { candidates.append((xlatSysrootPath(root: root, interp), root)) }
         }
-        var searched: [String] = []
         for (path, root) in candidates {
-            searched.append(path)
-            guard let image = try? ELFImage.read(path: path) else { continue }
+            guard let image = try? ELFImage.read(file: path) else { continue }
             // A host loader of another machine (x86-64) is no candidate.
             return (image, path, root)
         }
         // Name what was looked for under the sysroot, not where its links led.
+        let shown = interp.displayString
         var named: [String] = []
-        if let root = sysroot { named.append(joinSysroot(root, interp)); named.append(interp) } else {
-            named.append(interp)
-            if let root = defaultSysroot { named.append(joinSysroot(root, interp)) }
+        if let root = sysroot?.displayString { named.append(joinSysroot(root, shown)); named.append(shown) } else {
+            named.append(shown)
+            if let root = defaultSysroot { named.append(joinSysroot(root, shown)) }
         }
-        throw ELFError.interpreterNotFound(interp, searched: named)
+        throw ELFError.interpreterNotFound(shown, searched: named)
     }
 
     /// `path` made absolute and free of symbolic links when it exists.
-    static func absolute(_ path: String) -> String {
-        guard let p = realpath(path, nil) else { return path }
+    static func absolute(_ path: [UInt8]) -> [UInt8] {
+        guard let p = path.withCString({ realpath($0, nil) }) else { return path }
         defer { free(p) }
-        return String(cString: p)
+        return [UInt8](cString: p)
     }
 
     static func joinSysroot(_ root: String, _ p: String) -> String {

@@ -1,4 +1,5 @@
 import Glibc
+import GuestMemory
 import LinuxUser
 
 /// The swift-qemu-lite command: parse, load, run, and leave with the
@@ -7,10 +8,16 @@ public enum Tool {
     /// Runs the command line `arguments` (the tool's own name first) and
     /// never returns.
     public static func main(_ arguments: [String]) -> Never {
+        main(bytes: arguments.map(\.bytes))
+    }
+
+    /// The same with the command line as the kernel gave it (`HostArgs`).
+    public static func main(bytes arguments: [[UInt8]]) -> Never {
         let action: CommandLineOptions.Action
         do {
-            action = try CommandLineOptions.parse(Array(arguments.dropFirst()), environment: hostEnvironment(),
-                                                  launch: .current())
+            action = try CommandLineOptions.parse(bytes: Array(arguments.dropFirst()),
+                                                  environment: hostEnvironmentBytes(),
+                                                  launch: .current(arguments: arguments))
         } catch {
             fail("\(error)")
         }
@@ -49,6 +56,8 @@ public enum Tool {
             } catch {
                 fail("\(error)")
             }
+            // ps, top, pgrep and pidof: the guest's command line and name.
+            ProcTitle.set(guestArgv: settings.argvBytes, program: settings.programFile)
             var started = timespec()
             clock_gettime(CLOCK_MONOTONIC, &started)
             let end = emulator.run()
@@ -116,10 +125,16 @@ public enum Tool {
 
     /// The host environment as "NAME=value" strings, in order.
     public static func hostEnvironment() -> [String] {
-        var out: [String] = []
-        var p = environ
+        hostEnvironmentBytes().map(\.displayString)
+    }
+
+    /// The host environment as bytes, as the kernel passed it (`HostArgs`),
+    /// else from `environ`; not from ProcessInfo, which would decode it.
+    public static func hostEnvironmentBytes() -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        guard var p = HostArgs.envp ?? Optional(environ) else { return [] }
         while let s = p.pointee {
-            out.append(String(cString: s))
+            out.append([UInt8](cString: s))
             p += 1
         }
         return out

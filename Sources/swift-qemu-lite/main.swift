@@ -1,11 +1,12 @@
 import Glibc
 import SwiftQemuLite
 
-// The static build's Swift runtime reads the command line from
-// /proc/self/cmdline; in a chroot without /proc it comes back empty.
-if CommandLine.arguments.isEmpty {
-    let message = "swift-qemu-lite: cannot read the command line: /proc is not mounted\n"
+// argv straight from the kernel's layout, as bytes: CommandLine.arguments
+// needs /proc in a static build and decodes the strings (HostArgs.swift).
+let arguments = HostArgs.capture()
+if arguments.isEmpty {
+    let message = "swift-qemu-lite: cannot find the command line\n"
     _ = message.withCString { write(2, $0, strlen($0)) }
     exit(1)
 }
-Tool.main(CommandLine.arguments)
+Tool.main(bytes: arguments)

@@ -80,9 +80,8 @@ final class ChrootTests: BinfmtTestCase {
         for applet in ["sh", "echo", "true", "false", "run", "uname"] {
             try fm.createSymbolicLink(atPath: dir + "/bin/" + applet, withDestinationPath: "multicall")
         }
-        // As in any chroot set-up: the emulator starts guest execve's
-        // through /proc/self/exe, and the static Swift runtime looks up its
-        // own path there at start-up.
+        // As in most chroot set-ups: with /proc, guest execve's start the
+        // emulator through /proc/self/exe (NoProcChrootTests has none).
         guard mount("proc", dir + "/proc", "proc", 0, nil) == 0 else {
             throw XCTSkip("cannot mount proc in the chroot: \(String(cString: strerror(errno)))")
         }

@@ -19,6 +19,7 @@ final class RecordedProgramTests: XCTestCase {
         "sigctx", "sigsegv", "timers", "procs", "execs", "iopoll", "sockets", "mmapfile", "jit", "procviews",
         "fileio2", "memlock", "mmsg", "aio", "newcalls",
         "ptys", "sysvipc", "posixmq",
+        "bytenames",
         "go-basic", "go-preempt", "go-net",
         // Parallel guest threads (TestBinaries/src/threads).
         "threads-atomics", "threads-fork", "threads-signals", "threads-futex", "threads-pthread", "threads-alignment",
@@ -69,6 +70,7 @@ final class RecordedProgramTests: XCTestCase {
     /// preadv2, openat2, epoll_pwait2, futex_waitv, process_vm_*, mlock2,
     /// quotactl, acct, fanotify; expected output from the host kernel.
     func testCallsQemuLacks() throws { try check(program: "newcalls") }
+    func testByteStringNamesArgvEnv() throws { try check(program: "bytenames") }
     func testGoRuntime() throws { try check(program: "go-basic") }
     func testGoAsyncPreemption() throws { try check(program: "go-preempt") }
     func testGoNetworking() throws { try check(program: "go-net") }
