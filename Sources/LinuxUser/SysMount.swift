@@ -17,8 +17,10 @@ import Glibc
 // thread and for the processes it starts. execve of an arm64 program
 // re-runs the emulator through /proc/self/exe, so that needs /proc mounted
 // inside the new root (as a Debian chroot has it); without it execve
-// fails with ENOENT. The guest program's own /proc/self/exe view keeps
-// the host path it was started from.
+// fails with ENOENT. The emulator started that way must also load in the
+// new root: a dynamically linked build needs its loader, glibc and Swift
+// runtime there, a static build nothing. The guest program's own
+// /proc/self/exe view keeps the host path it was started from.
 
 /// x86_64 numbers of the mount calls (asm/unistd_64.h).
 enum HostMountNR {

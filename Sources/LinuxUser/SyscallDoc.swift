@@ -132,8 +132,16 @@ public func syscallsMarkdown() -> String {
       again through /proc/self/exe, which needs /proc mounted in the new
       root (as in a Debian chroot; without it execve fails with ENOENT),
       and the /proc views of the guest read the host's /proc files, also
-      through that mount. Other threads of the guest keep their sysroot
-      lookup (each thread holds its own options).
+      through that mount; and that new emulator must load inside the new
+      root: a dynamically linked build needs its x86_64 loader, glibc and
+      Swift runtime there, the static build (docs/binfmt.md) nothing, as
+      with qemu-aarch64-static. Other threads of the guest keep their
+      sysroot lookup (each thread holds its own options). Checked with a
+      Debian 12 arm64 tree: busybox chroot into it, su to nobody, mount
+      -t tmpfs, mount --bind, umount, hostname in a UTS namespace, a
+      nested chroot, python3's shutil.copytree copying xattrs, and
+      apt's sandbox sequence (setgroups, setresgid, setresuid) in a
+      forked child.
     - mount and the new mount API: MS_*, MNT_*, MOUNT_ATTR_* and the other
       flags are the same on every architecture and pass unchanged; the
       data of mount is copied as a string of at most a page (the legacy
