@@ -45,7 +45,7 @@ let schedSyscallRows: [SyscallRow] = [
     SyscallRow(275, "sched_getattr", [.int, .ptr, .int, .int]) { $0.sysSchedGetattr($1) },
     SyscallRow(424, "pidfd_send_signal", [.int, .signal, .ptr, .hex32], note: "siginfo_t is the same 128 bytes on both; signal numbers pass as kill passes them") { $0.sysPidfdSendSignal($1) },
     SyscallRow(434, "pidfd_open", [.int, .hex32], note: "PIDFD_NONBLOCK is O_NONBLOCK on both") { p, a in HostSyscall.call(HostSchedNR.pidfd_open, a.i32(0), Int(UInt32(truncatingIfNeeded: a[1]))) },
-    SyscallRow(435, "clone3", [.ptr, .int], .clone, note: "struct clone_args mapped onto clone: threads, fork and vfork with stack + stack_size as the new stack, CLONE_PIDFD through pidfd_open; exit_signal other than SIGCHLD or 0, set_tid, CLONE_INTO_CGROUP and CLONE_CLEAR_SIGHAND give EINVAL") { $0.sysClone3($1) },
+    SyscallRow(435, "clone3", [.ptr, .int], .clone, note: "struct clone_args mapped onto clone: threads, fork and vfork with stack + stack_size as the new stack, CLONE_PIDFD through pidfd_open, new namespaces by unshare in the forked child; exit_signal other than SIGCHLD or 0, set_tid, CLONE_INTO_CGROUP, CLONE_CLEAR_SIGHAND, CLONE_NEWPID and CLONE_NEWTIME give EINVAL") { $0.sysClone3($1) },
     SyscallRow(438, "pidfd_getfd", [.int, .int, .int]) { p, a in HostSyscall.call(HostSchedNR.pidfd_getfd, a.i32(0), a.i32(1), Int(UInt32(truncatingIfNeeded: a[2]))) },
 ]
 
