@@ -48,11 +48,19 @@ let mountSyscallRows: [SyscallRow] = [
 private let stringPageLimit = 4096
 
 extension LinuxProcess {
-    /// A NUL-terminated copy of a guest string of at most `max` bytes
-    /// (longer ones are cut, as strndup_user would refuse; callers check).
-    func guestCString(_ addr: UInt64, max: Int) -> [CChar]? {
-        guard let b = mem.readCStringBytes(addr, max: max) else { return nil }
-        return b.map { CChar(bitPattern: $0) } + [0]
+    /// A NUL-terminated copy of a guest string as strndup_user(addr, max)
+    /// makes it: the errno is EFAULT when unreadable, EINVAL when no NUL
+    /// comes within `max` bytes.
+    func guestCString(_ addr: UInt64, max: Int) -> (string: [CChar]?, errno: Int) {
+        if let b = mem.readCStringBytes(addr, max: max) { return (b.map { CChar(bitPattern: $0) } + [0], 0) }
+        // Unreadable before its end, or too long?
+        var at = addr
+        for _ in 0..<max {
+            guard let b = mem.read(at, count: 1) else { return (nil, Errno.EFAULT) }
+            if b[0] == 0 { break }
+            at &+= 1
+        }
+        return (nil, Errno.EINVAL)
     }
 
     /// Runs `body` with the host path of guest path `addr`, or with NULL
@@ -65,8 +73,9 @@ extension LinuxProcess {
     func sysMount(_ a: SysArgs) -> Int {
         var fstype: [CChar]? = nil
         if a[2] != 0 {
-            guard let t = guestCString(a[2], max: stringPageLimit) else { return -Errno.EFAULT }
-            fstype = t
+            let t = guestCString(a[2], max: stringPageLimit)
+            guard let str = t.string else { return -t.errno }
+            fstype = str
         }
         // The kernel copies up to a page of data and tolerates a fault
         // after the first byte; a string read stops at its NUL.
@@ -127,7 +136,8 @@ extension LinuxProcess {
     }
 
     func sysFsopen(_ a: SysArgs) -> Int {
-        guard let name = guestCString(a[0], max: stringPageLimit) else { return -Errno.EFAULT }
+        let n = guestCString(a[0], max: stringPageLimit)
+        guard let name = n.string else { return -n.errno }
         return name.withUnsafeBufferPointer { HostSyscall.call(HostMountNR.fsopen, Int(bitPattern: $0.baseAddress), a.i32(1)) }
     }
 
@@ -144,8 +154,9 @@ extension LinuxProcess {
         let fd = a.i32(0), cmd = a.i32(1), aux = a.i32(4)
         var key: [CChar]? = nil
         if a[2] != 0 {
-            guard let k = guestCString(a[2], max: 256) else { return -Errno.EFAULT }
-            key = k
+            let k = guestCString(a[2], max: 256)
+            guard let str = k.string else { return -k.errno }
+            key = str
         }
         func call(_ value: Int) -> Int {
             guard let key = key else { return HostSyscall.call(HostMountNR.fsconfig, fd, cmd, 0, value, aux) }
@@ -154,7 +165,8 @@ extension LinuxProcess {
         if a[3] == 0 { return call(0) }
         switch cmd {
         case 1: // FSCONFIG_SET_STRING
-            guard let v = guestCString(a[3], max: stringPageLimit) else { return -Errno.EFAULT }
+            let r = guestCString(a[3], max: stringPageLimit)
+            guard let v = r.string else { return -r.errno }
             return v.withUnsafeBufferPointer { call(Int(bitPattern: $0.baseAddress)) }
         case 2: // FSCONFIG_SET_BINARY: aux bytes, at most 1 MiB
             guard aux > 0 && aux <= 1024 * 1024 else { return -Errno.EINVAL }
