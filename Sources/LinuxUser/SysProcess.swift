@@ -74,43 +74,11 @@ extension LinuxProcess {
         return HostSyscall.call(HostNR.times, Int(bitPattern: p))
     }
 
-    func sysGetres(_ a: SysArgs, gid: Bool) -> Int {
-        let ids: [UInt32] = gid ? [getgid(), getegid(), getegid()] : [getuid(), geteuid(), geteuid()]
-        for i in 0..<3 where !mem.writeU32(a[i], ids[i]) { return -Errno.EFAULT }
-        return 0
-    }
-
-    func sysGetgroups(_ a: SysArgs) -> Int {
-        let n = a.i32(0)
-        guard n >= 0 else { return -Errno.EINVAL }
-        if n == 0 { return Int(getgroups(0, nil)) }
-        guard let p = outBuf(a[1], n * 4) else { return -Errno.EFAULT }
-        let r = getgroups(Int32(n), p.assumingMemoryBound(to: gid_t.self))
-        return r < 0 ? -xlatErrno(errno) : Int(r)
-    }
-
-    func sysPrctl(_ a: SysArgs) -> Int {
-        switch a.i32(0) {
-        case 15: // PR_SET_NAME
-            guard let name = mem.readCStringBytes(a[1], max: 4096) else { return -Errno.EFAULT }
-            threadName = Array(name.prefix(15))
-            // The host thread takes the name too, for ps and top.
-            _ = threadName.withCString { HostSyscall.call(HostExecNR.prctl, 15, Int(bitPattern: $0)) }
-            return 0
-        case 16: // PR_GET_NAME
-            var out = threadName
-            out += [UInt8](repeating: 0, count: 16 - out.count)
-            return mem.write(a[1], out) ? 0 : -Errno.EFAULT
-        default:
-            return -Errno.EINVAL
-        }
-    }
-
     func sysSchedGetaffinity(_ a: SysArgs) -> Int {
         let size = a.int(1)
         guard size > 0 else { return -Errno.EINVAL }
         guard let p = outBuf(a[2], size) else { return -Errno.EFAULT }
-        return HostSyscall.call(HostNR.sched_getaffinity, 0, size, Int(bitPattern: p))
+        return HostSyscall.call(HostNR.sched_getaffinity, a.i32(0), size, Int(bitPattern: p))
     }
 
     func sysGetrandom(_ a: SysArgs) -> Int {

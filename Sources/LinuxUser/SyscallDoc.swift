@@ -28,9 +28,14 @@ public func syscallsMarkdown() -> String {
       Linux would.
     - open flags are translated through `openFlagTable` (O_DIRECTORY, O_NOFOLLOW,
       O_DIRECT and O_LARGEFILE differ); errno numbers are the same (asm-generic).
-    - Any number not in the table returns -ENOSYS (38); `-strace` shows it as
-      `Unknown syscall N`, as qemu does. rseq (293) is deliberately absent: glibc
-      copes with -ENOSYS.
+    - Every arm64 number of asm-generic/unistd.h is in the table below or in
+      "Left out" (with the errno it returns and why); a test checks the
+      header against both. A left-out number still shows by name in
+      `-strace`. Any other number returns -ENOSYS (38) and `-strace` shows
+      `Unknown syscall N`, as qemu does.
+    - Credentials are per thread, as in the kernel: set*id, setgroups and
+      capset are the raw host calls, which change the calling host thread
+      only; the guest C library's own broadcast changes the others.
 
 
     | nr | name | notes |
@@ -39,6 +44,32 @@ public func syscallsMarkdown() -> String {
     """
     for row in syscallTable {
         s += "| \(row.nr) | \(row.name) | \(row.note) |\n"
+    }
+    s += """
+
+    ## Left out
+
+    These numbers are answered with the errno a kernel gives a caller who
+    may not use the call, or whose kernel was built without it
+    (`leftOutSyscalls` in Sources/LinuxUser/SysLeftOut.swift).
+
+    | nr | name | errno | reason |
+    |---:|------|-------|--------|
+
+    """
+    for l in leftOutSyscalls {
+        s += "| \(l.nr) | \(l.name) | \(errnoSymbol(l.errno)) | \(l.reason) |\n"
+    }
+    if !syscallsPendingInOtherFamilies.isEmpty {
+        s += """
+
+        ## Pending in other families
+
+        Implemented by syscall families merged separately; until then each
+        returns what its row above says, or -ENOSYS:
+        \(syscallsPendingInOtherFamilies.sorted().map(String.init).joined(separator: ", ")).
+
+        """
     }
     s += """
 
@@ -100,9 +131,50 @@ public func syscallsMarkdown() -> String {
       of its masks stay blocked on the host while the guest blocks them (on
       the thread that set its mask), so they wait in the host kernel. A default-fatal signal ends the run with
       `.signaled(sig)`; the caller then uses `dieBySignal`.
+    - chroot and pivot_root: the host's calls on the guest's path. After
+      them, guest absolute paths are already the new root's, so the sysroot
+      lookup (-L) ends for the calling thread and for the programs it
+      starts. Two things the emulator itself still needs from the file
+      system after a chroot: execve of an arm64 program starts the emulator
+      again through /proc/self/exe, which needs /proc mounted in the new
+      root (as in a Debian chroot; without it execve fails with ENOENT),
+      and the /proc views of the guest read the host's /proc files, also
+      through that mount; and that new emulator must load inside the new
+      root: a dynamically linked build needs its x86_64 loader, glibc and
+      Swift runtime there, the static build (docs/binfmt.md) nothing, as
+      with qemu-aarch64-static. Other threads of the guest keep their
+      sysroot lookup (each thread holds its own options). Checked with a
+      Debian 12 arm64 tree: busybox chroot into it, su to nobody, mount
+      -t tmpfs, mount --bind, umount, hostname in a UTS namespace, a
+      nested chroot, python3's shutil.copytree copying xattrs, and
+      apt's sandbox sequence (setgroups, setresgid, setresuid) in a
+      forked child.
+    - mount and the new mount API: MS_*, MNT_*, MOUNT_ATTR_* and the other
+      flags are the same on every architecture and pass unchanged; the
+      data of mount is copied as a string of at most a page (the legacy
+      binary data of NFS is not translated).
+    - clone3 is mapped onto clone: struct clone_args gives the flags,
+      stack + stack_size as the new stack, TLS and tid pointers;
+      CLONE_PIDFD is a pidfd_open of the child; CLONE_NEWNS, NEWUTS,
+      NEWIPC, NEWNET, NEWCGROUP and NEWUSER are made by unshare in the
+      forked child. CLONE_NEWPID and CLONE_NEWTIME (which put the child
+      itself in a new namespace), set_tid, CLONE_INTO_CGROUP and
+      CLONE_CLEAR_SIGHAND give EINVAL.
     - prlimit64 reads limits from the host; new limits for RLIMIT_DATA,
       RLIMIT_STACK and RLIMIT_AS are accepted but not applied to the emulator.
 
     """
     return s
+}
+
+/// The symbolic name of an errno used in the left-out table.
+public func errnoSymbol(_ e: Int) -> String {
+    switch e {
+    case Errno.EPERM: return "EPERM"
+    case Errno.EINTR: return "EINTR"
+    case Errno.EINVAL: return "EINVAL"
+    case Errno.ENOSYS: return "ENOSYS"
+    case LinuxErrno.EOPNOTSUPP: return "EOPNOTSUPP"
+    default: return "errno \(e)"
+    }
 }

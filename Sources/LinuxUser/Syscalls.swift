@@ -41,6 +41,8 @@ let familySyscallRows: [[SyscallRow]] = [
     ioctlSyscallRows,
     ipcSyscallRows,
     execSyscallRows,
+    credentialSyscallRows, mountSyscallRows, xattrSyscallRows, hostSyscallRows, schedSyscallRows,
+    prctlSyscallRows,
 ]
 
 /// The rows that predate the family files, ordered by number.
@@ -120,7 +122,6 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(115, "clock_nanosleep", [.clock, .int, .timespec, .timespec]) { $0.sysClockNanosleep($1) },
     SyscallRow(120, "sched_getscheduler", nil) { p, a in HostSyscall.call(HostNetNR.sched_getscheduler, a.i32(0)) },
     SyscallRow(121, "sched_getparam", nil) { p, a in p.outBuf(a[1], 4).map { HostSyscall.call(HostNetNR.sched_getparam, a.i32(0), Int(bitPattern: $0)) } ?? -Errno.EFAULT },
-    SyscallRow(122, "sched_setaffinity", nil, note: "accepted and ignored") { _, _ in 0 },
     SyscallRow(123, "sched_getaffinity", nil) { $0.sysSchedGetaffinity($1) },
     SyscallRow(124, "sched_yield", nil) { _, _ in HostSyscall.call(HostNR.sched_yield) },
     SyscallRow(125, "sched_get_priority_max", nil) { p, a in HostSyscall.call(HostNetNR.sched_get_priority_max, a.i32(0)) },
@@ -137,22 +138,16 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(139, "rt_sigreturn", nil, note: "restores the arm64 rt_sigframe built at delivery (fpsimd, esr_context records)") { $0.sysRtSigreturn($1) },
     SyscallRow(140, "setpriority", nil) { p, a in HostSyscall.call(HostNetNR.setpriority, a.i32(0), a.i32(1), a.i32(2)) },
     SyscallRow(141, "getpriority", [.hex32, .hex32]) { p, a in HostSyscall.call(HostNetNR.getpriority, a.i32(0), a.i32(1)) },
-    SyscallRow(144, "setgid", nil, note: "passed to the host") { p, a in Int(setgid(gid_t(truncatingIfNeeded: a[0]))) == 0 ? 0 : -xlatErrno(errno) },
-    SyscallRow(146, "setuid", nil) { p, a in Int(setuid(uid_t(truncatingIfNeeded: a[0]))) == 0 ? 0 : -xlatErrno(errno) },
-    SyscallRow(148, "getresuid", nil) { $0.sysGetres($1, gid: false) },
-    SyscallRow(150, "getresgid", nil) { $0.sysGetres($1, gid: true) },
     SyscallRow(153, "times", nil) { $0.sysTimes($1) },
     SyscallRow(154, "setpgid", nil) { p, a in HostSyscall.call(HostNR.setpgid, a.i32(0), a.i32(1)) },
     SyscallRow(155, "getpgid", nil) { p, a in HostSyscall.call(HostNR.getpgid, a.i32(0)) },
     SyscallRow(156, "getsid", nil) { p, a in HostSyscall.call(HostNR.getsid, a.i32(0)) },
     SyscallRow(157, "setsid", nil) { _, _ in HostSyscall.call(HostNR.setsid) },
-    SyscallRow(158, "getgroups", nil) { $0.sysGetgroups($1) },
     SyscallRow(160, "uname", [.cptr], note: "machine is aarch64, the rest from the host") { $0.sysUname($1) },
     SyscallRow(163, "getrlimit", nil) { $0.sysPrlimit(SysArgs([0, $1[0], 0, $1[1]])) },
     SyscallRow(164, "setrlimit", nil) { $0.sysPrlimit(SysArgs([0, $1[0], $1[1], 0])) },
     SyscallRow(165, "getrusage", nil) { $0.sysGetrusage($1) },
     SyscallRow(166, "umask", [.octal]) { p, a in Int(umask(mode_t(a[0] & 0o777))) },
-    SyscallRow(167, "prctl", nil, note: "PR_SET_NAME, PR_GET_NAME; others -EINVAL") { $0.sysPrctl($1) },
     SyscallRow(168, "getcpu", nil) { p, a in guard let c = p.optOut(a[0], 4), let n = p.optOut(a[1], 4) else { return -Errno.EFAULT }; return HostSyscall.call(HostNetNR.getcpu, c, n, 0) },
     SyscallRow(169, "gettimeofday", [.ptr, .ptr], .timevalOut(0)) { $0.sysGettimeofday($1) },
     SyscallRow(172, "getpid", []) { p, _ in p.pid },
@@ -204,10 +199,11 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(439, "faccessat2", [.atfd, .str, .accessMode, .atFlags]) { $0.sysFaccessat($1, flags: $1.i32(3)) },
 ]
 
-/// The table indexed by number for dispatch.
+/// The table indexed by number for dispatch: the implemented rows and
+/// the left-out ones (SysLeftOut.swift), which answer their errno.
 let syscallIndex: [SyscallRow?] = {
     var idx = [SyscallRow?](repeating: nil, count: 452)
-    for row in syscallTable {
+    for row in syscallTable + leftOutSyscallRows {
         precondition(idx[row.nr] == nil, "syscall \(row.nr) listed twice")
         idx[row.nr] = row
     }

@@ -20,6 +20,7 @@ final class RecordedProgramTests: XCTestCase {
         "fileio2", "memlock", "mmsg", "aio", "newcalls",
         "ptys", "sysvipc", "posixmq",
         "bytenames",
+        "creds", "mounts", "hosttime", "schedctl", "procapi",
         "go-basic", "go-preempt", "go-net",
         // Parallel guest threads (TestBinaries/src/threads).
         "threads-atomics", "threads-fork", "threads-signals", "threads-futex", "threads-pthread", "threads-alignment",
@@ -71,6 +72,15 @@ final class RecordedProgramTests: XCTestCase {
     /// quotactl, acct, fanotify; expected output from the host kernel.
     func testCallsQemuLacks() throws { try check(program: "newcalls") }
     func testByteStringNamesArgvEnv() throws { try check(program: "bytenames") }
+    // Credentials, mounts, host names and scheduling: recorded as root,
+    // in namespaces the programs make for themselves.
+    func testCredentialsPerThread() throws { try requireRoot(); try check(program: "creds") }
+    func testMountsXattrChroot() throws { try requireRoot(); try check(program: "mounts") }
+    func testHostNameAndClockErrors() throws { try requireRoot(); try check(program: "hosttime") }
+    func testSchedulingNamespacesPrctl() throws { try requireRoot(); try check(program: "schedctl") }
+    /// Recorded from Linux (the program built for the host), as qemu 7.2
+    /// lacks clone3, pidfd_*, sched_setattr and the new mount API.
+    func testClone3PidfdSchedAttrMountAPI() throws { try requireRoot(); try check(program: "procapi") }
     func testGoRuntime() throws { try check(program: "go-basic") }
     func testGoAsyncPreemption() throws { try check(program: "go-preempt") }
     func testGoNetworking() throws { try check(program: "go-net") }
@@ -144,6 +154,11 @@ final class RecordedProgramTests: XCTestCase {
                           "\(c.name).stderr: recorded without qemu's signal line")
         }
     }
+}
+
+/// Programs that mount, chroot and change credentials run as root only.
+func requireRoot() throws {
+    if geteuid() != 0 { throw XCTSkip("needs root (mount namespaces, credentials)") }
 }
 
 /// SWIFT_QEMU_LITE_SKIP_INTEGRATION=1 skips every test of this target.
