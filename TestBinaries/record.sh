@@ -83,6 +83,20 @@ CORRECTIONS = {
     "mmapfile": [
         ("MAP_FIXED_NOREPLACE over a mapping: mapped", "MAP_FIXED_NOREPLACE over a mapping: EEXIST"),
     ],
+    # qemu 7.2 ignores MAP_FIXED_NOREPLACE when MAP_FIXED is set too;
+    # Linux checks it first and fails with EEXIST (mm/mmap.c do_mmap).
+    "mmapshared": [
+        ("MAP_FIXED|MAP_FIXED_NOREPLACE over a mapping: mapped, byte kept 0",
+         "MAP_FIXED|MAP_FIXED_NOREPLACE over a mapping: EEXIST, byte kept 1"),
+    ],
+    # qemu 7.2 gives ENOMEM for mremap lengths and MREMAP_FIXED addresses
+    # beyond the address space; Linux checks them first and gives EINVAL
+    # (mm/mremap.c check_mremap_params: new_len > TASK_SIZE, new_addr >
+    # TASK_SIZE - new_len).
+    "mremaploop": [
+        ("mremap to length 2^62: ENOMEM", "mremap to length 2^62: EINVAL"),
+        ("mremap MREMAP_FIXED to a wrapping address: ENOMEM", "mremap MREMAP_FIXED to a wrapping address: EINVAL"),
+    ],
     # qemu 7.2 performs a misaligned LDAPR; the Arm ARM's load-acquire
     # (Mem with AccType_ORDERED) takes an Alignment fault without FEAT_LSE2,
     # which Linux delivers as SIGBUS BUS_ADRALN.

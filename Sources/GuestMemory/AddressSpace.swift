@@ -11,6 +11,11 @@ public enum PagePerm {
     public static let code: UInt8 = 8
     /// The page is mapped (even when PROT_NONE).
     public static let mapped: UInt8 = 16
+    /// The page lies wholly past the end of the file it maps: it has no
+    /// access bits, so every access faults, and the Linux layer decides
+    /// between SIGBUS and, when the file has grown since, making the page
+    /// accessible (its region keeps the protection).
+    public static let pastEOF: UInt8 = 32
 
     public static func fromProt(_ prot: Int32) -> UInt8 {
         var p: UInt8 = mapped

@@ -17,6 +17,7 @@ final class RecordedProgramTests: XCTestCase {
         "multicall",
         // Linux runtime (TestBinaries/src/runtime and src/go).
         "sigctx", "sigsegv", "timers", "procs", "execs", "iopoll", "sockets", "mmapfile", "jit", "procviews",
+        "mmapshared", "shm", "smc", "mremaploop",
         "go-basic", "go-preempt", "go-net",
         // Parallel guest threads (TestBinaries/src/threads).
         "threads-atomics", "threads-fork", "threads-signals", "threads-futex", "threads-pthread", "threads-alignment",
@@ -53,6 +54,10 @@ final class RecordedProgramTests: XCTestCase {
     func testSockets() throws { try check(program: "sockets") }
     func testMappings() throws { try check(program: "mmapfile") }
     func testJIT() throws { try check(program: "jit") }
+    func testSharedMappingsAndPastEOF() throws { try check(program: "mmapshared") }
+    func testSysVSharedMemory() throws { try check(program: "shm") }
+    func testSelfModifyingCodeInItsOwnBlock() throws { try check(program: "smc") }
+    func testMremapAndMapFixedLoops() throws { try check(program: "mremaploop") }
     func testProcSelfViews() throws { try check(program: "procviews") }
     func testGoRuntime() throws { try check(program: "go-basic") }
     func testGoAsyncPreemption() throws { try check(program: "go-preempt") }
