@@ -92,6 +92,7 @@ extension LinuxProcess {
             return Int(addr)
         }
         if isShared && mapHostBacking(addr, mlen, fd: Int32(fd), offset: off, shared: true) {
+            mem.sharedFileMapped = true
             if regular { markPastEOF(addr, mlen, offset: off, fileSize: fileSize) }
             return Int(addr)
         }

@@ -3,8 +3,9 @@
  * sequence (dc cvau; dsb ish; ic ivau; dsb ish; isb) and falls through to
  * the patched instruction, which must be the new one. A translator that
  * keeps running the block it started would execute the old instruction.
- * Also: the patch repeated in a loop, and a patch behind a branch in the
- * same page. */
+ * Also: the patch repeated in a loop, a patch behind a branch in the
+ * same page, and code rewritten through the writable view of a memfd
+ * mapped twice (read-write and read-execute), run through the other. */
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -64,6 +65,24 @@ int main(void)
     patcher g = (patcher)two;
     printf("other block, unpatched: %ld\n", g(two + 7, movz_x0(1)));
     printf("other block, patched: %ld\n", g(two + 7, movz_x0(9)));
+
+    /* Two views of one memfd: written through one, run through the other. */
+    int fd = memfd_create("smc-dual", 0);
+    ftruncate(fd, page);
+    uint32_t *rw = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    uint32_t *rx = mmap(NULL, (size_t)page, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    typedef long (*fn0)(void);
+    long dual = 0;
+    for (unsigned i = 1; i <= 100; i++) {
+        rw[0] = movz_x0(i);
+        rw[1] = 0xd65f03c0; /* ret */
+        __builtin___clear_cache((char *)rx, (char *)(rx + 2));
+        dual += ((fn0)rx)();
+    }
+    printf("dual view, 100 rewrites, sum of results: %ld\n", dual);
+    munmap(rw, (size_t)page);
+    munmap(rx, (size_t)page);
+    close(fd);
 
     /* The data read back as the store left it. */
     printf("instruction word in memory: %d\n", code[PATCHED] == movz_x0(1000));
