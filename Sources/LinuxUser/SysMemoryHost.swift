@@ -242,15 +242,14 @@ extension LinuxProcess {
         let backed = oldLen == 0 || (isHostBacked(old) && isHostBacked(old + oldLen - 1))
         let readOnly = overlapsReadOnlyShared(old, max(oldLen, 1))
         mem.noteStore(dest, newLen)
-        // The records of whatever was at dest go; the host mremap replaces its pages.
-        releaseHostBacking(dest, newLen, restore: false)
         let hostFlags = HostMremap.mayMove | HostMremap.fixed | (dontUnmap ? HostMremap.dontUnmap : 0)
         let r = HostSyscall.call(HostMemNR.mremap, Int(bitPattern: mem.host(old)), Int(oldLen), Int(newLen),
                                  hostFlags, Int(bitPattern: mem.host(dest)))
         if r < 0 {
             if oldLen == 0 { return r }
             // Copy instead (the contents of a shared mapping become private).
-            restoreReservation(dest, newLen)
+            releaseHostBacking(dest, newLen)
+            detachShmRecords(dest, newLen)
             mem.mapFixed(dest, newLen, prot: region.prot, name: region.name,
                          offset: region.offset &+ (old - region.start), dev: region.dev, ino: region.ino)
             mem.host(dest).copyMemory(from: mem.host(old), byteCount: Int(keep))
@@ -264,6 +263,9 @@ extension LinuxProcess {
             }
             return Int(dest)
         }
+        // The records of whatever was at dest go: the host mremap replaced its pages.
+        releaseHostBacking(dest, newLen, restore: false)
+        detachShmRecords(dest, newLen)
         if oldLen == 0 {
             mem.mapFixed(dest, newLen, prot: region.prot, name: region.name,
                          offset: region.offset &+ (old - region.start), zero: false,

@@ -1,7 +1,7 @@
-/* mremap and MAP_FIXED in tight loops, as stress tools run them: 100,000
- * rounds each of growing, moving (MREMAP_MAYMOVE, MREMAP_FIXED,
- * MREMAP_DONTUNMAP) and shrinking a mapping whose contents must follow it,
- * and of MAP_FIXED replacing a mapping. An emulator that copies contents,
+/* mremap and MAP_FIXED in tight loops, as stress tools run them: rounds
+ * of growing, moving (MREMAP_MAYMOVE, MREMAP_FIXED, MREMAP_DONTUNMAP) and
+ * shrinking a mapping whose contents must follow it (25,000, or argv[1]),
+ * and 100,000 of MAP_FIXED replacing a mapping. An emulator that copies contents,
  * rescans the whole map or flushes everything per call takes far longer
  * than the test's timeout. Also guest lengths and addresses that wrap or
  * are huge get the kernel's errors. Prints results, never addresses. */
@@ -18,6 +18,7 @@
 #endif
 
 #define ROUNDS 100000
+static long mremap_rounds = 25000;
 
 /* errno by name: the libcs' strerror texts differ. */
 static const char *ename(int e)
@@ -34,9 +35,10 @@ static const char *ename(int e)
 
 static const char *res(void *p) { return p == MAP_FAILED ? ename(errno) : "ok"; }
 
-int main(void)
+int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc > 1) mremap_rounds = atol(argv[1]);
     long page = sysconf(_SC_PAGESIZE);
     size_t big = 64 * (size_t)page;
 
@@ -46,7 +48,7 @@ int main(void)
     char *area = mmap(NULL, 4 * big, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     munmap(area, 4 * big);
     long bad = 0;
-    for (long i = 0; i < ROUNDS; i++) {
+    for (long i = 0; i < mremap_rounds; i++) {
         m[0] = (char)i;
         char *g = mremap(m, (size_t)page, big, MREMAP_MAYMOVE);
         if (g == MAP_FAILED) { bad++; break; }
