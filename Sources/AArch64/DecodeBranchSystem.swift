@@ -77,9 +77,10 @@ extension Decoder {
             case 0b010: return Op(.clrex)
             // DSB and DMB ordering stores before loads need a host fence
             // (x86 keeps every other order); the LD and ST forms and ISB
-            // need nothing.
+            // need nothing. ISB is a context synchronisation point: new code
+            // written before it must be what runs after it.
             case 0b100, 0b101: return bits(insn, 9, 8) == 0b11 ? Op(.barrier) : Op(.nop)
-            case 0b110: return Op(.nop) // ISB
+            case 0b110: return Op(.isb)
             default: return Op(.undefined)
             }
         }

@@ -147,6 +147,7 @@ public enum OpCode: UInt16, CaseIterable {
     case cas, casp
     case dczva
     case prfm
+    case isb                // ISB: leaves the block when translated code changed since it began
 
     // Scalar floating point with a host fast path (DecodeFPFast.swift)
     case faddD, faddS, fsubD, fsubS, fmulD, fmulS, fdivD, fdivS

@@ -466,6 +466,15 @@ enum Sem {
         case .barrier:
             // DMB/DSB: x86 keeps every order but store-then-load.
             Sem.fullBarrier()
+        case .isb:
+            // A store since the block began changed translated code (maybe
+            // this block's own later instructions): continue at the next
+            // instruction with a fresh translation, which the dispatcher
+            // makes after its flush.
+            if r[Slot.attention] & AddressSpace.codeChangedBit != 0 {
+                s.pointee.target = s.pointee.blockPC &+ UInt64(p.pointee.idx) &* 4 &+ 4
+                return Flow.jump
+            }
         case .prfm, .nop:
             break
 

@@ -255,6 +255,7 @@ extension Threaded {
         { p, r, s in Threaded.run(p, r, s, .casp) },
         { p, r, s in Threaded.run(p, r, s, .dczva) },
         { p, r, s in Threaded.run(p, r, s, .prfm) },
+        { p, r, s in Threaded.run(p, r, s, .isb) },
         { p, r, s in Threaded.run(p, r, s, .faddD) },
         { p, r, s in Threaded.run(p, r, s, .faddS) },
         { p, r, s in Threaded.run(p, r, s, .fsubD) },

@@ -11,6 +11,11 @@ public enum PagePerm {
     public static let code: UInt8 = 8
     /// The page is mapped (even when PROT_NONE).
     public static let mapped: UInt8 = 16
+    /// The page lies wholly past the end of the file it maps: it has no
+    /// access bits, so every access faults, and the Linux layer decides
+    /// between SIGBUS and, when the file has grown since, making the page
+    /// accessible (its region keeps the protection).
+    public static let pastEOF: UInt8 = 32
 
     public static func fromProt(_ prot: Int32) -> UInt8 {
         var p: UInt8 = mapped
@@ -55,6 +60,10 @@ public final class AddressSpace: @unchecked Sendable {
     /// maps or unmaps.
     var regionList: [Region] = []
     let regionLock: UnsafeMutablePointer<pthread_mutex_t>
+
+    /// Set once a file is mapped shared: translation then looks for other
+    /// views of the pages it reads (`markAliases`).
+    public var sharedFileMapped = false
 
     /// Lowest address handed out by mmap without a hint.
     public var mmapBase: UInt64
@@ -220,8 +229,34 @@ public final class AddressSpace: @unchecked Sendable {
     /// concurrent writer either sees the mark (and flushes) or wrote first.
     public func markCode(_ addr: UInt64) {
         let pg = Int(addr >> AddressSpace.pageShift)
-        if perms[pg] & PagePerm.code != 0 { return }
-        permAtomic(pg).pointee.bitwiseOr(PagePerm.code, ordering: .sequentiallyConsistent)
+        if perms[pg] & PagePerm.code == 0 {
+            permAtomic(pg).pointee.bitwiseOr(PagePerm.code, ordering: .sequentiallyConsistent)
+        } else if !sharedFileMapped {
+            return
+        }
+        if sharedFileMapped { markAliases(addr) }
+    }
+
+    /// A page of a shared file mapping may be the same host page as pages
+    /// of other mappings of that file (a JIT's writable and executable
+    /// views of one memfd): they get the `code` bit too, so a store through
+    /// any view invalidates the blocks. A store clears the bit of the page
+    /// it went through only, so this runs at every translation once the
+    /// process has mapped a file shared (`sharedFileMapped`), not just the
+    /// first.
+    func markAliases(_ addr: UInt64) {
+        guard let r = region(containing: addr), r.shared, r.ino != 0 else { return }
+        let fileOffset = r.offset &+ (addr & ~AddressSpace.pageMask) &- r.start
+        let others = withRegionLock {
+            regionList.filter { $0.shared && $0.ino == r.ino && $0.dev == r.dev && $0.start != r.start
+                && $0.offset <= fileOffset && fileOffset &- $0.offset < $0.end &- $0.start }
+        }
+        for o in others {
+            let pg = Int((o.start &+ (fileOffset &- o.offset)) >> AddressSpace.pageShift)
+            if perms[pg] & PagePerm.code == 0 {
+                permAtomic(pg).pointee.bitwiseOr(PagePerm.code, ordering: .sequentiallyConsistent)
+            }
+        }
     }
 
     // MARK: - Bulk copies used by the loader and syscalls (checked)

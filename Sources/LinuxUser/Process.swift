@@ -188,6 +188,8 @@ public final class LinuxProcess {
             case .syscall:
                 handleSyscall()
             case .fault(let addr, let write):
+                // A page past the end of its file: SIGBUS, or retried.
+                if resolvePastEOF(addr: addr, write: write) { break }
                 if options.logGuestErrors {
                     let mapped = addr < mem.size
                         && mem.perms[Int(truncatingIfNeeded: addr >> AddressSpace.pageShift)] & PagePerm.mapped != 0

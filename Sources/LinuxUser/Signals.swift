@@ -421,10 +421,16 @@ extension LinuxProcess {
     /// the guest, and an unblocked default one keeps the host default, which
     /// ends (or stops) the emulator as it would the native process.
     func syncHostSignals() {
+        // Read once: each read of these tables copies it under the lock,
+        // and this runs after every syscall.
+        let acts = sigActions, current = hostDispositions
         for sig in Int32(1)...31 {
             // Faults of the emulator itself must never reach a guest handler.
-            if [Sig.SIGSEGV, Sig.SIGBUS, Sig.SIGILL, Sig.SIGFPE, Sig.SIGTRAP, Sig.SIGKILL, Sig.SIGSTOP].contains(sig) { continue }
-            let act = sigActions[Int(sig)]
+            switch sig {
+            case Sig.SIGSEGV, Sig.SIGBUS, Sig.SIGILL, Sig.SIGFPE, Sig.SIGTRAP, Sig.SIGKILL, Sig.SIGSTOP: continue
+            default: break
+            }
+            let act = acts[Int(sig)]
             let isBlocked = blocked & (1 << UInt64(sig - 1)) != 0
             let want: HostDisposition
             switch act.handler {
@@ -435,7 +441,7 @@ extension LinuxProcess {
             // the guest sees EINTR (SA_RESTART as the kernel applies it).
             default: want = .catchInterrupt
             }
-            if hostDispositions[Int(sig)] == want { continue }
+            if current[Int(sig)] == want { continue }
             hostDispositions[Int(sig)] = want
             switch want {
             case .fallback: signal(sig, SIG_DFL)

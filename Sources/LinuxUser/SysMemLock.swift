@@ -28,8 +28,6 @@ let memLockSyscallRows: [SyscallRow] = [
     },
 ]
 
-private let pageMask = AddressSpace.pageMask
-
 extension LinuxProcess {
     /// True when every page of `[start, end)` lies in a guest mapping
     /// (PROT_NONE included).

@@ -142,7 +142,7 @@ extension LinuxProcess {
                 }
             }
             let perms = (r.prot & PROT_READ != 0 ? "r" : "-") + (r.prot & PROT_WRITE != 0 ? "w" : "-")
-                + (r.prot & PROT_EXEC != 0 ? "x" : "-") + "p"
+                + (r.prot & PROT_EXEC != 0 ? "x" : "-") + (r.shared ? "s" : "p")
             var line = "\(hex(r.start, 8))-\(hex(r.end, 8)) \(perms) \(hex(r.offset, 8)) \(dev) \(ino) "
             if !r.name.isEmpty {
                 line = String(line.dropLast())

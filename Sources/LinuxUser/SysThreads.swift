@@ -42,9 +42,13 @@ final class SharedProcessState {
     private var spare: [(CPU, Int)] = []
     /// The signal-table slot of each CPU in `cpus`.
     private var slots: [Int] = []
-    /// Guest ranges backed by a host MAP_SHARED mapping (SysMemory.swift);
-    /// changed only by the serialized mmap, munmap and mremap.
+    /// Guest ranges backed by a host mapping of their own rather than the
+    /// reservation's private memory: MAP_SHARED files and memory, SysV
+    /// segments, and the pages of private file mappings past the end of
+    /// the file (SysMemoryHost.swift); changed only by serialized calls.
     var hostShared: [Range<UInt64>] = []
+    /// Attached SysV segments (SysShm.swift).
+    var shmAttachments: [ShmAttachment] = []
     /// The part of hostShared mapped from a file opened read-only: never
     /// writable (mmap and mprotect give EACCES, as in Linux).
     var hostSharedReadOnly: [Range<UInt64>] = []

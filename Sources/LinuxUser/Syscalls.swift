@@ -14,7 +14,7 @@ public struct SyscallRow {
     /// Runs under the process lock (mapping and disposition changes). Not
     /// openat: a blocking open (a FIFO) must not hold up other threads, and
     /// the region list it may read for /proc has its own lock.
-    var serialized: Bool { [134, 214, 215, 216, 222, 226, 233].contains(nr) }
+    var serialized: Bool { [45, 46, 134, 194, 195, 196, 197, 214, 215, 216, 222, 226, 233].contains(nr) }
 
     init(_ nr: Int, _ name: String, _ args: [ArgFmt]?, _ ret: RetFmt = .dec, note: String = "",
          _ handler: @escaping (LinuxProcess, SysArgs) -> Int) {
@@ -43,6 +43,8 @@ let familySyscallRows: [[SyscallRow]] = [
     execSyscallRows,
     credentialSyscallRows, mountSyscallRows, xattrSyscallRows, hostSyscallRows, schedSyscallRows,
     prctlSyscallRows,
+    memorySyscallRows,
+    shmSyscallRows,
 ]
 
 /// The rows that predate the family files, ordered by number.
@@ -63,8 +65,6 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(38, "renameat", [.atfd, .str, .atfd, .str]) { $0.sysRenameat2($1, flags: 0) },
     SyscallRow(43, "statfs", [.str, .ptr]) { $0.sysStatfs($1) },
     SyscallRow(44, "fstatfs", [.int, .cptr]) { $0.sysFstatfs($1) },
-    SyscallRow(45, "truncate", nil) { $0.sysTruncate($1) },
-    SyscallRow(46, "ftruncate", nil) { p, a in HostSyscall.call(HostNR.ftruncate, a.i32(0), a.int(1)) },
     SyscallRow(47, "fallocate", nil) { p, a in HostSyscall.call(HostNR.fallocate, a.i32(0), a.i32(1), a.int(2), a.int(3)) },
     SyscallRow(48, "faccessat", [.atfd, .str, .accessMode, .atFlags]) { $0.sysFaccessat($1, flags: 0) },
     SyscallRow(49, "chdir", [.str]) { $0.sysChdir($1) },
@@ -173,20 +173,14 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(210, "shutdown", nil) { $0.sysSocketCall(210, $1) },
     SyscallRow(211, "sendmsg", [.int, .cptr, .int]) { $0.sysSocketCall(211, $1) },
     SyscallRow(212, "recvmsg", [.int, .cptr, .int]) { $0.sysSocketCall(212, $1) },
-    SyscallRow(214, "brk", [.ptr], .addr, note: "grows and shrinks the region map; returns the old break on failure") { $0.sysBrk($1) },
-    SyscallRow(215, "munmap", [.ptr, .int]) { $0.sysMunmap($1) },
-    SyscallRow(216, "mremap", nil, note: "MREMAP_MAYMOVE, MREMAP_FIXED; contents copied") { $0.sysMremap($1) },
     SyscallRow(220, "clone", [.cloneFlags, .childStack, .parentTid, .tls, .childTid], .clone,
                note: "threads (CLONE_VM|CLONE_THREAD) are host threads; fork and vfork are host forks of the emulator") { $0.sysClone($1) },
-    SyscallRow(222, "mmap", [.ptr, .int, .prot, .mmapFlags, .int, .hex32], .addr, note: "anonymous and private file mappings copied in; MAP_SHARED (anonymous, or a file within its size) is a host shared mapping, so other processes see the writes; PROT_WRITE on a shared read-only file gives EACCES") { $0.sysMmap($1) },
     SyscallRow(223, "fadvise64", nil, note: "accepted; advice only") { _, _ in 0 },
-    SyscallRow(226, "mprotect", [.ptr, .int, .prot], note: "PROT_WRITE on a shared mapping of a read-only file gives EACCES") { $0.sysMprotect($1) },
     SyscallRow(227, "msync", nil, note: "passed to the host for the range") { p, a in
         // MS_ASYNC, MS_INVALIDATE and MS_SYNC are the asm-generic values on both.
         guard a[0] & 0xfff == 0, a[0] &+ a[1] <= p.mem.size, a[0] &+ a[1] >= a[0] else { return -Errno.EINVAL }
         return Glibc.msync(p.mem.host(a[0]), Int(a[1]), Int32(a.i32(2))) == 0 ? 0 : -xlatErrno(errno)
     },
-    SyscallRow(233, "madvise", nil, note: "MADV_DONTNEED zeroes private anonymous pages and reloads private file pages; other advice ignored") { $0.sysMadvise($1) },
     SyscallRow(242, "accept4", nil) { $0.sysSocketCall(242, $1) },
     SyscallRow(260, "wait4", nil, note: "children are forked emulators, so the host waits for them") { $0.sysWait4($1) },
     SyscallRow(261, "prlimit64", nil, note: "own process only; passed to the host") { $0.sysPrlimit($1) },

@@ -21,6 +21,7 @@ final class RecordedProgramTests: XCTestCase {
         "ptys", "sysvipc", "posixmq",
         "bytenames",
         "creds", "mounts", "hosttime", "schedctl", "procapi",
+        "mmapshared", "shm", "smc", "mremaploop",
         "go-basic", "go-preempt", "go-net",
         // Parallel guest threads (TestBinaries/src/threads).
         "threads-atomics", "threads-fork", "threads-signals", "threads-futex", "threads-pthread", "threads-alignment",
@@ -60,6 +61,10 @@ final class RecordedProgramTests: XCTestCase {
     func testPosixMessageQueues() throws { try check(program: "posixmq") }
     func testMappings() throws { try check(program: "mmapfile") }
     func testJIT() throws { try check(program: "jit") }
+    func testSharedMappingsAndPastEOF() throws { try check(program: "mmapshared") }
+    func testSysVSharedMemory() throws { try check(program: "shm") }
+    func testSelfModifyingCodeInItsOwnBlock() throws { try check(program: "smc") }
+    func testMremapAndMapFixedLoops() throws { try check(program: "mremaploop") }
     func testProcSelfViews() throws { try check(program: "procviews") }
     /// inotify, splice/tee/vmsplice, copy_file_range, readahead, syncfs, fcntl's commands.
     func testFileNotifySpliceFcntl() throws { try check(program: "fileio2") }

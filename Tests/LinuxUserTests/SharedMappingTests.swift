@@ -35,7 +35,7 @@ final class SharedMappingTests: XCTestCase {
         XCTAssertEqual(Array(back[0..<4]), Array("file".utf8), "private memory does not reach the file")
     }
 
-    func testReadOnlyFileKeepsAPrivateCopy() throws {
+    func testReadOnlyFileIsSharedReadOnly() throws {
         let p = try makeProcess()
         let path = NSTemporaryDirectory() + "lu-shared-ro-\(getpid())"
         FileManager.default.createFile(atPath: path, contents: Data("contents".utf8))
