@@ -78,6 +78,9 @@ extension LinuxProcess {
         sig >= 1 && sig <= 31 && heldOnHost.load(ordering: .relaxed) & (1 << UInt64(sig - 1)) != 0
     }
 
+    /// The signals held blocked on this host thread for signalfds.
+    var heldSignalfdSignals: UInt64 { heldOnHost.load(ordering: .relaxed) }
+
     /// Held signals pending on the host, for rt_sigpending.
     func hostPendingHeld() -> UInt64 {
         let held = heldOnHost.load(ordering: .relaxed)

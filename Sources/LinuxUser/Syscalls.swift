@@ -37,6 +37,7 @@ public let syscallTable: [SyscallRow] = (coreSyscallRows + familySyscallRows.joi
 /// Rows kept by syscall family in files of their own; each family adds its
 /// array here.
 let familySyscallRows: [[SyscallRow]] = [
+    sigqueueSyscallRows,
 ]
 
 /// The rows that predate the family files, ordered by number.
@@ -108,11 +109,9 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(101, "nanosleep", nil) { $0.sysNanosleep($1) },
     SyscallRow(102, "getitimer", nil) { $0.sysGetitimer($1) },
     SyscallRow(103, "setitimer", [.itimerWhich, .itimerval, .ptr], .itimerOld(2), note: "host timers; SIGALRM reaches the guest like other host signals") { $0.sysSetitimer($1) },
-    SyscallRow(107, "timer_create", nil, note: "host POSIX timers (struct sigevent is the same); signals 1-31 only") { $0.sysTimerCreate($1) },
     SyscallRow(108, "timer_gettime", nil) { $0.sysTimerGettime($1) },
     SyscallRow(109, "timer_getoverrun", nil) { p, a in HostSyscall.call(HostTimerNR.timer_getoverrun, a.i32(0)) },
     SyscallRow(110, "timer_settime", nil) { $0.sysTimerSettime($1) },
-    SyscallRow(111, "timer_delete", nil) { p, a in HostSyscall.call(HostTimerNR.timer_delete, a.i32(0)) },
     SyscallRow(113, "clock_gettime", [.clock, .ptr], .timespecOut(1)) { $0.sysClockGettime($1) },
     SyscallRow(114, "clock_getres", [.clock, .ptr], .timespecOut(1)) { $0.sysClockGetres($1) },
     SyscallRow(115, "clock_nanosleep", [.clock, .int, .timespec, .timespec]) { $0.sysClockNanosleep($1) },
@@ -123,15 +122,10 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(124, "sched_yield", nil) { _, _ in HostSyscall.call(HostNR.sched_yield) },
     SyscallRow(125, "sched_get_priority_max", nil) { p, a in HostSyscall.call(HostNetNR.sched_get_priority_max, a.i32(0)) },
     SyscallRow(126, "sched_get_priority_min", nil) { p, a in HostSyscall.call(HostNetNR.sched_get_priority_min, a.i32(0)) },
-    SyscallRow(129, "kill", [.int, .signal], note: "to itself: the signal is delivered to the guest; others passed to the host") { $0.sysKill($1) },
-    SyscallRow(130, "tkill", [.int, .signal]) { $0.sysTkill($1, tidArg: 0, sigArg: 1) },
-    SyscallRow(131, "tgkill", [.int, .int, .signal]) { $0.sysTkill($1, tidArg: 1, sigArg: 2) },
     SyscallRow(132, "sigaltstack", [.cptr, .cptr]) { $0.sysSigaltstack($1) },
     SyscallRow(133, "rt_sigsuspend", nil) { $0.sysRtSigsuspend($1) },
     SyscallRow(134, "rt_sigaction", [.signal, .ptr, .ptr], note: "arm64 struct sigaction (handler, flags, restorer, mask)") { $0.sysRtSigaction($1) },
     SyscallRow(135, "rt_sigprocmask", [.sigHow, .ptr, .ptr]) { $0.sysRtSigprocmask($1) },
-    SyscallRow(136, "rt_sigpending", nil) { $0.sysRtSigpending($1) },
-    SyscallRow(137, "rt_sigtimedwait", nil) { $0.sysRtSigtimedwait($1) },
     SyscallRow(139, "rt_sigreturn", nil, note: "restores the arm64 rt_sigframe built at delivery (fpsimd, esr_context records)") { $0.sysRtSigreturn($1) },
     SyscallRow(140, "setpriority", nil) { p, a in HostSyscall.call(HostNetNR.setpriority, a.i32(0), a.i32(1), a.i32(2)) },
     SyscallRow(141, "getpriority", [.hex32, .hex32]) { p, a in HostSyscall.call(HostNetNR.getpriority, a.i32(0), a.i32(1)) },

@@ -17,6 +17,7 @@ final class RecordedProgramTests: XCTestCase {
         "multicall",
         // Linux runtime (TestBinaries/src/runtime and src/go).
         "sigctx", "sigsegv", "timers", "procs", "execs", "iopoll", "sockets", "mmapfile", "jit", "procviews",
+        "rtsignals", "rttimers", "cancel", "setxid",
         "go-basic", "go-preempt", "go-net",
         // Parallel guest threads (TestBinaries/src/threads).
         "threads-atomics", "threads-fork", "threads-signals", "threads-futex", "threads-pthread", "threads-alignment",
@@ -54,6 +55,23 @@ final class RecordedProgramTests: XCTestCase {
     func testMappings() throws { try check(program: "mmapfile") }
     func testJIT() throws { try check(program: "jit") }
     func testProcSelfViews() throws { try check(program: "procviews") }
+    /// Queued real-time signals with values (to itself and from a child),
+    /// rt_sigqueueinfo's checks, the order handlers run in, all 64
+    /// signals within a process and between two. Reference: the same
+    /// source run natively on the host (qemu 7.2 drops 63 and 64).
+    func testRealTimeSignalsQueuedAndOrdered() throws { try check(program: "rtsignals") }
+    /// timer_create with real-time signals, SIGEV_THREAD_ID and
+    /// SIGEV_THREAD, SA_RESTART after fork and setitimer, a signalfd loop.
+    func testRealTimeTimersRestartAndSignalfd() throws { try check(program: "rttimers") }
+    /// pthread_cancel, deferred and asynchronous, with cleanup handlers
+    /// (glibc's signal 32, musl's 33), and a musl condvar cancelled.
+    func testPthreadCancel() throws { try check(program: "cancel") }
+    /// setuid and setgid in a 16-thread process reach every thread
+    /// (glibc's SIGSETXID, musl's SIGSYNCCALL); needs root.
+    func testSetuidInEveryThread() throws {
+        try XCTSkipUnless(getuid() == 0, "setxid changes ids: needs root")
+        try check(program: "setxid")
+    }
     func testGoRuntime() throws { try check(program: "go-basic") }
     func testGoAsyncPreemption() throws { try check(program: "go-preempt") }
     func testGoNetworking() throws { try check(program: "go-net") }
