@@ -86,6 +86,8 @@ public final class LinuxProcess {
     /// object is built on its parent's).
     var ownsHostThread = false
     var pending: [PendingSignal] = []
+    /// The signalfd mask generation this thread's host mask reflects.
+    var seenSignalfdGeneration = 0
     /// Signals other threads posted to this one (SignalQueue.swift).
     let inbox = SignalInbox()
     var altStack = GuestAltStack()

@@ -120,7 +120,7 @@ extension LinuxProcess {
             shared.locked { global = takeRing(threadSlotCapacity).entries }
         }
         for e in entries + global { acceptHostSignal(e) }
-        if throttled { applyHostMask() }
+        if throttled || seenSignalfdGeneration != signalfdGeneration.load(ordering: .relaxed) { applyHostMask() }
         if inbox.nonEmpty.load(ordering: .acquiring) {
             let items: [PendingSignal] = shared.locked {
                 let i = inbox.items
@@ -204,9 +204,15 @@ extension LinuxProcess {
         sigfillset(&all)
         for s in [Sig.SIGSEGV, Sig.SIGBUS, Sig.SIGILL, Sig.SIGFPE, Sig.SIGTRAP] { sigdelset(&all, s) }
         pthread_sigmask(SIG_BLOCK, &all, &old)
-        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
+        defer {
+            // A signalfd created meanwhile changes what the host must hold.
+            if seenSignalfdGeneration != signalfdGeneration.load(ordering: .acquiring) { applyHostMask() }
+            else { pthread_sigmask(SIG_SETMASK, &old, nil) }
+        }
         if ready() { return true }
         var during = hostSigset(keepBlocked)
+        let heldRT = keepBlocked & heldSignalfdSignals & ~((1 << 32) - 1)
+        if heldRT != 0 { for s in Int32(35)...64 where heldRT & sigBit(s) != 0 { sigaddset(&during, s) } }
         let r = withUnsafeMutablePointer(to: &during) { HostSyscall.call(HostNR.ppoll, 0, 0, timeout, Int(bitPattern: $0), 8) }
         return r == -Errno.EINTR || ready()
     }

@@ -127,7 +127,7 @@ extension LinuxProcess {
         drainHostSignals()
         // Blocked standard signals may also wait in the host kernel (the
         // host mask mirrors the guest's), signalfd-held ones included.
-        let set = pendingSet | hostPendingMirrored()
+        let set = pendingSet | hostPendingMirrored() | hostPendingHeld()
         return mem.writeU64(a[0], set & blocked) ? 0 : -Errno.EFAULT
     }
 

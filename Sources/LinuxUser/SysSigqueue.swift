@@ -27,7 +27,7 @@ extension LinuxProcess {
         guard sig >= 0 && sig <= Sig.count else { return -Errno.EINVAL }
         if target == pid {
             if sig == 0 { return 0 }
-            if heldForSignalfd(sig) { return HostSyscall.call(HostNR.kill, pid, Int(sig)) }
+            if heldForSignalfd(sig) { return sendHeldToSelf(sig, code: SiCode.user, value: 0) }
             postToProcess(PendingSignal(sig: sig, code: SiCode.user, addr: senderWord, synchronous: false))
             return 0
         }
@@ -49,6 +49,29 @@ extension LinuxProcess {
             }
         }
         return sent ? 0 : err
+    }
+
+    /// A signal held for a signalfd, sent within the process: it must wait
+    /// in the host kernel, where the signalfd reads it. It goes to thread
+    /// `tid` (the caller unless named), whose host mask holds it, so that
+    /// no other thread's host handler takes it first; si_code and the
+    /// sender's identity are kept (the host lets a thread give itself any
+    /// si_code).
+    func sendHeldToSelf(_ sig: Int32, code: Int32, value: UInt64, tid: Int? = nil, info: [UInt8]? = nil) -> Int {
+        var si = info ?? [UInt8](repeating: 0, count: 128)
+        si.withUnsafeMutableBytes {
+            $0.storeBytes(of: sig, toByteOffset: 0, as: Int32.self)
+            if info == nil {
+                $0.storeBytes(of: code, toByteOffset: 8, as: Int32.self)
+                $0.storeBytes(of: senderWord, toByteOffset: 16, as: UInt64.self)
+                $0.storeBytes(of: value, toByteOffset: 24, as: UInt64.self)
+            }
+        }
+        let target = tid ?? self.tid
+        if target != self.tid && (code >= 0 || code == SiCode.tkill) {
+            return HostSyscall.call(HostNR.tgkill, pid, target, Int(sig))
+        }
+        return si.withUnsafeBytes { HostSyscall.call(HostSigNR.rt_tgsigqueueinfo, pid, target, Int(sig), Int(bitPattern: $0.baseAddress)) }
     }
 
     /// The processes kill(target) reaches: target 0 is the caller's process
@@ -78,7 +101,7 @@ extension LinuxProcess {
         guard sig >= 0 && sig <= Sig.count, tid > 0, (tgid ?? 1) > 0 else { return -Errno.EINVAL }
         if tgid == nil || tgid == pid, let t = ownThread(tid) {
             if sig == 0 { return 0 }
-            if t === self && heldForSignalfd(sig) { return HostSyscall.call(HostNR.tgkill, pid, tid, Int(sig)) }
+            if heldForSignalfd(sig) { return sendHeldToSelf(sig, code: SiCode.tkill, value: 0, tid: tid) }
             _ = postToThread(t, PendingSignal(sig: sig, code: SiCode.tkill, addr: senderWord, synchronous: false))
             return 0
         }
@@ -113,6 +136,9 @@ extension LinuxProcess {
         let word = info.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 16, as: UInt64.self) }
         let value = info.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 24, as: UInt64.self) }
         let p = PendingSignal(sig: sig, code: code, addr: word, synchronous: false, value: value)
+        if tgid == pid && sig != 0 && heldForSignalfd(sig) {
+            return sendHeldToSelf(sig, code: code, value: value, tid: tid ?? self.tid, info: info)
+        }
         if tgid == pid {
             if let t = tid {
                 guard let target = ownThread(t) else { return -Errno.ESRCH }

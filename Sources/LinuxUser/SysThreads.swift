@@ -363,6 +363,10 @@ extension LinuxProcess {
     func applyHostMask() {
         if signalSlot >= 0 { slotGuestBlocked[signalSlot].store(blocked, ordering: .releasing) }
         var set = hostSigset(blocked)
+        // Real-time signals held for a signalfd stay blocked too.
+        seenSignalfdGeneration = signalfdGeneration.load(ordering: .acquiring)
+        let heldRT = heldSignalfdSignals & ~((1 << 32) - 1)
+        if heldRT != 0 { for s in Int32(35)...64 where heldRT & sigBit(s) != 0 { sigaddset(&set, s) } }
         pthread_sigmask(SIG_SETMASK, &set, nil)
     }
 }

@@ -94,9 +94,9 @@ public func syscallsMarkdown() -> String {
       the kernel restarts) the SVC runs again after the handler; one
       interrupted for no guest signal is restarted. ppoll, pselect6 and
       epoll_pwait install their mask for the wait. Stop signals are treated
-      as ignored. signalfd is the host's: the signals 1-31 of its masks stay
-      blocked on the host while the guest blocks them (on the thread that
-      set its mask), so they wait in the host kernel. A default-fatal
+      as ignored. signalfd is the host's: the signals 1-31 and 35-64 of its
+      masks stay blocked on the host while the guest blocks them, so they
+      wait in the host kernel (guest 32-34 cannot be read from one). A default-fatal
       signal ends the run with `.signaled(sig)`; the caller then uses
       `dieBySignal`.
     - prlimit64 reads limits from the host; new limits for RLIMIT_DATA,

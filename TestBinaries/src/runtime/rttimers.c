@@ -6,7 +6,8 @@
  *   its internal signal);
  * - a child that forks, sets an interval timer and blocks in read with
  *   SA_RESTART: its handler runs and the read resumes, 20 times;
- * - a signalfd read loop fed 2,000 signals by another process.
+ * - a signalfd read loop fed 2,000 signals by another process;
+ * - a signalfd of real-time signals queued with values.
  * Prints counts and relations only. */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -201,6 +202,34 @@ static void test_signalfd_loop(void)
     sigprocmask(SIG_UNBLOCK, &ss, 0);
 }
 
+static void test_signalfd_rt(void)
+{
+    sigset_t ss;
+    sigemptyset(&ss);
+    sigaddset(&ss, 40);
+    sigaddset(&ss, 50);
+    sigprocmask(SIG_BLOCK, &ss, 0);
+    int fd = signalfd(-1, &ss, SFD_NONBLOCK);
+    for (int i = 0; i < 100; i++) {
+        union sigval v = { .sival_int = i };
+        sigqueue(getpid(), i % 3 ? 40 : 50, v);
+    }
+    kset pend = 0;
+    syscall(SYS_rt_sigpending, &pend, 8);
+    int n40 = 0, n50 = 0, order_ok = 0, queue_code = 0, last40 = -1, last50 = -1;
+    struct signalfd_siginfo fi;
+    while (read(fd, &fi, sizeof fi) == sizeof fi) {
+        int v = fi.ssi_int;
+        if (fi.ssi_code == SI_QUEUE) queue_code++;
+        if (fi.ssi_signo == 40) { if (v > last40 && v % 3) order_ok++; last40 = v; n40++; }
+        if (fi.ssi_signo == 50) { if (v > last50 && v % 3 == 0) order_ok++; last50 = v; n50++; }
+    }
+    printf("signalfd of 40 and 50: pending %d %d, read 40 x%d 50 x%d, values in order %d, SI_QUEUE %d\n",
+           (pend & BIT(40)) != 0, (pend & BIT(50)) != 0, n40, n50, order_ok, queue_code);
+    close(fd);
+    sigprocmask(SIG_UNBLOCK, &ss, 0);
+}
+
 int main(void)
 {
     setvbuf(stdout, 0, _IOLBF, 0);
@@ -209,6 +238,7 @@ int main(void)
     test_sigev_thread();
     test_restart_after_fork();
     test_signalfd_loop();
+    test_signalfd_rt();
     printf("done\n");
     return 0;
 }
