@@ -80,7 +80,7 @@ extension LinuxProcess {
             clock_gettime(CLOCK_MONOTONIC, &now)
             let (total, over) = Int(now.tv_sec).addingReportingOverflow(Int(truncatingIfNeeded: Int64(bitPattern: sec)))
             deadline = timespec(tv_sec: over ? Int.max / 2 : total, tv_nsec: now.tv_nsec + Int(nsec))
-            if deadline!.tv_nsec >= 1_000_000_000 { deadline!.tv_sec += 1; deadline!.tv_nsec -= 1_000_000_000 }
+            if deadline!.tv_nsec >= 1_000_000_000 { deadline!.tv_sec &+= 1; deadline!.tv_nsec -= 1_000_000_000 }
         }
         while true {
             pullHostPending(set)
@@ -105,7 +105,7 @@ extension LinuxProcess {
             if let d = deadline {
                 var now = timespec()
                 clock_gettime(CLOCK_MONOTONIC, &now)
-                var sec = d.tv_sec - now.tv_sec, nsec = d.tv_nsec - now.tv_nsec
+                var sec = d.tv_sec &- now.tv_sec, nsec = d.tv_nsec - now.tv_nsec
                 if nsec < 0 { sec -= 1; nsec += 1_000_000_000 }
                 if sec < 0 { return -Errno.EAGAIN }
                 remaining = timespec(tv_sec: sec, tv_nsec: nsec)
