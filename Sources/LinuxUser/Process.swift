@@ -100,6 +100,10 @@ public final class LinuxProcess {
     /// object is built on its parent's).
     var ownsHostThread = false
     var pending: [PendingSignal] = []
+    /// The signalfd mask generation this thread's host mask reflects.
+    var seenSignalfdGeneration = 0
+    /// Signals other threads posted to this one (SignalQueue.swift).
+    let inbox = SignalInbox()
     var altStack = GuestAltStack()
     /// The mask rt_sigsuspend replaced, restored once a signal is taken.
     var suspendSavedMask: UInt64?
@@ -146,6 +150,8 @@ public final class LinuxProcess {
         signalSlot = shared.mainSlot
         ownsHostThread = true
         setThreadSlotTid(signalSlot, Int32(truncatingIfNeeded: HostSyscall.call(HostNR.gettid)))
+        createKickTimer(signalSlot)
+        shared.addThread(self)
         inheritHostSignalState()
         // Like qemu's sigtramp page, mapped at load time: mapped lazily it
         // would land in whatever hole the guest left and could later want.
@@ -262,7 +268,12 @@ public final class LinuxProcess {
         if let row = row {
             // Calls that change the region map or dispositions run under the
             // process lock, so threads see them one at a time.
+            // The window in which a caught signal starts the kick timer
+            // (SignalHost.swift), so a blocking host call cannot sleep
+            // through a signal that arrived just before it began.
+            beginSyscallWindow(signalSlot)
             ret = row.serialized ? shared.locked { row.handler(self, args) } : row.handler(self, args)
+            endSyscallWindow(signalSlot)
         } else {
             ret = -Errno.ENOSYS
         }
@@ -275,7 +286,7 @@ public final class LinuxProcess {
             cpu.r[0] = UInt64(bitPattern: Int64(ret))
             return
         }
-        if ret == -Errno.EINTR && row != nil && restartAfterSignal(nr: nr) {
+        if ret == -Errno.EINTR && row != nil && !keepX0 && restartAfterSignal(nr: nr) {
             // Run the SVC again once the handler returns, as the kernel
             // does for -ERESTARTSYS with SA_RESTART.
             cpu.pc &-= 4

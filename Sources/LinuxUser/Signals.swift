@@ -1,7 +1,6 @@
 import AArch64
 import Glibc
 import GuestMemory
-import Synchronization
 
 // MARK: - Guest signal state
 
@@ -94,34 +93,6 @@ public enum SigFrame {
     public static let esrSize: UInt32 = 16
 }
 
-/// Host signals that arrived for a guest handler, one bit per signal,
-/// set from the host handler and drained between executor runs.
-let hostPendingSignals = Atomic<UInt64>(0)
-
-/// si_code, the word at siginfo offset 16 (si_pid | si_uid << 32, or
-/// si_timerid | si_overrun << 32) and si_value of the last host instance of
-/// each signal; plain memory, written only by the handler
-/// (async-signal-safe).
-let hostSignalInfo: UnsafeMutablePointer<UInt64> = {
-    let p = UnsafeMutablePointer<UInt64>.allocate(capacity: 3 * 65)
-    p.initialize(repeating: 0, count: 3 * 65)
-    return p
-}()
-
-private let hostSignalHandler: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { sig, info, _ in
-    if let info = info, sig > 0 && sig <= 64 {
-        let raw = UnsafeRawPointer(info)
-        let code = raw.load(fromByteOffset: 8, as: Int32.self)
-        hostSignalInfo[3 * Int(sig)] = UInt64(UInt32(bitPattern: code))
-        hostSignalInfo[3 * Int(sig) + 1] = raw.load(fromByteOffset: 16, as: UInt64.self)
-        hostSignalInfo[3 * Int(sig) + 2] = raw.load(fromByteOffset: 24, as: UInt64.self)
-    }
-    // To the guest thread of this host thread (whose host mask mirrors its
-    // guest mask, so it takes the signal): thread-directed ones such as
-    // Go's preemption SIGURG stay on their thread (SysThreads.swift).
-    routeHostSignal(sig)
-}
-
 /// Signals that terminate with a core dump by default; qemu reports these.
 let coreSignals: Set<Int32> = [Sig.SIGQUIT, Sig.SIGILL, Sig.SIGTRAP, Sig.SIGABRT, Sig.SIGBUS,
                                Sig.SIGFPE, Sig.SIGSEGV, Sig.SIGXCPU, Sig.SIGXFSZ, Sig.SIGSYS]
@@ -135,11 +106,9 @@ let defaultIgnored: Set<Int32> = [Sig.SIGCHLD, Sig.SIGCONT, Sig.SIGURG, Sig.SIGW
 public func dieBySignal(_ sig: Int32) -> Never {
     var rl = rlimit(rlim_cur: 0, rlim_max: 0)
     setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &rl)
-    signal(sig, SIG_DFL)
-    var set = sigset_t()
-    sigemptyset(&set)
-    sigaddset(&set, sig)
-    sigprocmask(SIG_UNBLOCK, &set, nil)
+    // Raw calls: glibc's wrappers refuse 32 and 33.
+    rawDefaultAction(sig)
+    _ = rawSigprocmask(SIG_UNBLOCK, sigBit(sig))
     kill(getpid(), sig)
     _exit(128 + sig)
 }
@@ -171,19 +140,6 @@ extension LinuxProcess {
         raiseSynchronous(Sig.SIGSEGV, code: mapped ? SegvCode.accerr : SegvCode.maperr, addr: addr, esr: esr)
     }
 
-    /// A signal sent by kill/tgkill to this process.
-    func queueSignal(_ sig: Int32, code: Int32) {
-        if heldForSignalfd(sig) {
-            // Pending in the host kernel, where a signalfd can read it.
-            if code == -6 /* SI_TKILL */ { _ = HostSyscall.call(HostNR.tgkill, pid, tid, Int(sig)) }
-            else { _ = HostSyscall.call(HostNR.kill, pid, Int(sig)) }
-            return
-        }
-        if pending.contains(where: { $0.sig == sig && !$0.synchronous }) { return }
-        let who = UInt64(UInt32(truncatingIfNeeded: pid)) | UInt64(getuid()) << 32
-        pending.append(PendingSignal(sig: sig, code: code, addr: who, synchronous: false))
-    }
-
     /// Delivers every pending, unblocked signal: drops ignored ones, ends
     /// the process for default-fatal ones, or enters the guest handler.
     func deliverPending() {
@@ -193,12 +149,11 @@ extension LinuxProcess {
             if let saved = suspendSavedMask { blocked = saved; suspendSavedMask = nil }
             syncHostSignals()
         }
-        var i = 0
-        while i < pending.count && termination == nil {
-            let p = pending[i]
-            let bit = UInt64(1) << UInt64(p.sig - 1)
-            if blocked & bit != 0 && !p.synchronous { i += 1; continue }
-            pending.remove(at: i)
+        // As the kernel's get_signal on the way back to user space: one
+        // signal at a time in next_signal's order, each handler's frame
+        // set up on top of the previous one under the mask its handler
+        // installed, so the last one set up runs first.
+        while termination == nil, let p = takeNextSignal(blocked: blocked) {
             let act = sigActions[Int(p.sig)]
             // qemu drops ignored signals before they are taken, so only
             // handled and fatal ones get a trace line.
@@ -214,8 +169,6 @@ extension LinuxProcess {
                 continue
             default:
                 if !enterHandler(p, act) { terminate(by: Sig.SIGSEGV) }
-                // The handler runs first; later signals wait for the next stop.
-                return
             }
         }
     }
@@ -355,8 +308,9 @@ extension LinuxProcess {
     /// -ERESTARTNOHAND or use a restart block, or report EINTR by design):
     /// epoll_pwait, pselect6, ppoll, nanosleep, clock_nanosleep,
     /// rt_sigsuspend, rt_sigtimedwait, futex, io_getevents, io_pgetevents,
-    /// epoll_pwait2.
-    static let neverRestarted: Set<Int> = [4, 22, 72, 73, 98, 101, 115, 133, 137, 292, 441]
+    /// epoll_pwait2, and SysV msgrcv, msgsnd, semtimedop and semop
+    /// (ipc/msg.c and ipc/sem.c return -ERESTARTNOHAND or -EINTR).
+    static let neverRestarted: Set<Int> = [4, 22, 72, 73, 98, 101, 115, 133, 137, 188, 189, 192, 193, 292, 441]
 
     /// After a host call of syscall `nr` failed with EINTR: true when the
     /// kernel would restart it (ERESTARTSYS), that is when the signal that
@@ -365,7 +319,9 @@ extension LinuxProcess {
     /// any, runs first.
     func restartAfterSignal(nr: Int) -> Bool {
         drainHostSignals()
-        guard let p = pending.first(where: { blocked & (1 << UInt64($0.sig - 1)) == 0 }) else { return false }
+        // Interrupted by nothing the guest takes now (an ignored or blocked
+        // signal, a wake-up): the kernel would not have stopped the call.
+        guard let p = peekNextSignal(blocked: blocked) else { return true }
         let act = sigActions[Int(p.sig)]
         switch act.handler {
         case 0: return defaultIgnored.contains(p.sig)
@@ -447,11 +403,7 @@ extension LinuxProcess {
             case .fallback: signal(sig, SIG_DFL)
             case .ignore: signal(sig, SIG_IGN)
             case .catchRestart, .catchInterrupt:
-                var sa = sigaction()
-                sa.__sigaction_handler.sa_sigaction = hostSignalHandler
-                sa.sa_flags = SA_SIGINFO | (want == .catchRestart ? SA_RESTART : 0)
-                sigemptyset(&sa.sa_mask)
-                sigaction(sig, &sa, nil)
+                catchHostSignal(sig, restart: want == .catchRestart)
             }
         }
         if signalfdSignals.load(ordering: .relaxed) != 0 { holdSignalfdSignals() }
@@ -462,10 +414,10 @@ extension LinuxProcess {
     /// takes both from its own host state, then unblocks everything on the
     /// host (syncHostSignals catches what the guest keeps blocked).
     func inheritHostSignalState() {
-        var hostMask = sigset_t()
-        sigprocmask(SIG_SETMASK, nil, &hostMask)
+        // The raw mask: it carries the guest's 32 and 33 too.
+        let hostMask = rawSigprocmask(SIG_BLOCK, nil)
         for sig in Int32(1)...Sig.count where sig != Sig.SIGKILL && sig != Sig.SIGSTOP {
-            if sigismember(&hostMask, sig) == 1 { blocked |= 1 << UInt64(sig - 1) }
+            if hostMask & sigBit(sig) != 0 { blocked |= 1 << UInt64(sig - 1) }
             guard sig <= 31 else { continue }
             var old = sigaction()
             // SIG_IGN is the handler value 1.
@@ -475,6 +427,7 @@ extension LinuxProcess {
                 hostDispositions[Int(sig)] = .ignore
             }
         }
+        catchHostRealtimeSignals()
         // The host mask mirrors the guest's (SysThreads.swift).
         applyHostMask()
         syncHostSignals()
@@ -483,38 +436,13 @@ extension LinuxProcess {
     /// Before execve: the host mask becomes the guest's, so the next
     /// emulator inherits it (ignored signals are already ignored on the host).
     func prepareHostSignalsForExec() {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for sig in Int32(1)...Sig.count where blocked & (1 << UInt64(sig - 1)) != 0 { sigaddset(&set, sig) }
-        sigprocmask(SIG_SETMASK, &set, nil)
-    }
-
-    /// Moves host signals caught for the guest into the pending queue.
-    func drainHostSignals() {
-        let host = hostPendingSignals.exchange(0, ordering: .relaxed) | takeThreadHostSignals(signalSlot)
-        if host == 0 { return }
-        for s in 1...Int32(Sig.count) where host & (1 << UInt64(s - 1)) != 0 {
-            // The host's siginfo (si_code, si_pid, si_uid) has the same layout.
-            let code = Int32(bitPattern: UInt32(truncatingIfNeeded: hostSignalInfo[3 * Int(s)]))
-            if pending.contains(where: { $0.sig == s && !$0.synchronous }) { continue }
-            pending.append(PendingSignal(sig: s, code: code, addr: hostSignalInfo[3 * Int(s) + 1], synchronous: false,
-                                         value: hostSignalInfo[3 * Int(s) + 2]))
-        }
+        _ = rawSigprocmask(SIG_SETMASK, blocked)
     }
 
     /// True when a pending signal would be delivered now.
     var hasDeliverable: Bool {
         drainHostSignals()
-        return pending.contains { $0.synchronous || blocked & (1 << UInt64($0.sig - 1)) == 0 }
-    }
-
-    /// Sleeps until a host signal is caught for the guest, or `timeout`
-    /// (a host timespec pointer, 0 for none) expires; false on timeout.
-    func waitForHostSignal(timeout: Int) -> Bool {
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        let r = withUnsafeMutablePointer(to: &empty) { HostSyscall.call(HostNR.ppoll, 0, 0, timeout, Int(bitPattern: $0), 8) }
-        return r == -Errno.EINTR
+        return peekNextSignal(blocked: blocked) != nil
     }
 }
 

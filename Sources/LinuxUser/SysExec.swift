@@ -39,7 +39,7 @@ extension LinuxProcess {
             isMainThreadAfterFork = true
             shared.resetAfterFork(mem)
             setThreadSlotTid(signalSlot, Int32(truncatingIfNeeded: pid))
-            pending.removeAll()
+            resetSignalsAfterFork()
             if a[1] != 0 { cpu.sp = a[1] }
             if flags & GuestClone.settls != 0 { cpu.tpidr = a[3] }
             if flags & GuestClone.childSettid != 0 { _ = mem.writeU32(a[4], UInt32(pid)) }

@@ -64,15 +64,6 @@ public let leftOutSyscalls: [LeftOutSyscall] = [
     LeftOutSyscall(nr: 450, name: "set_mempolicy_home_node", errno: Errno.ENOSYS, reason: "as mbind (CONFIG_NUMA)"),
 ]
 
-/// Numbers implemented by syscall families that are merged separately
-/// (asynchronous I/O, inotify, ioctl, quotas, more file calls, SysV and
-/// POSIX IPC, SysV shared memory, queued signals, execveat). The
-/// completeness test accepts them as neither implemented nor left out
-/// here; the list empties as those families join the table.
-public let syscallsPendingInOtherFamilies: Set<Int> = Set(
-    [138, 240] // rt_sigqueueinfo, rt_tgsigqueueinfo
-)
-
 /// The rows dispatch uses for left-out numbers: the errno, and the name
 /// for -strace.
 let leftOutSyscallRows: [SyscallRow] = leftOutSyscalls.map { l in

@@ -25,7 +25,10 @@ extension LinuxProcess {
             sigActions[sig] = n
             syncHostSignals()
             // Setting SIG_IGN discards a pending instance (POSIX).
-            if n.handler == 1 { pending.removeAll { $0.sig == Int32(sig) && !$0.synchronous } }
+            // (and SIG_DFL of a signal whose default is to ignore it), in
+            // every thread and in the process queue, as the kernel's
+            // do_sigaction does.
+            if n.handler == 1 || (n.handler == 0 && defaultIgnored.contains(Int32(sig))) { discardPending(Int32(sig)) }
         }
         return 0
     }
@@ -55,21 +58,34 @@ extension LinuxProcess {
         let old = blocked
         blocked = mask & ~unblockable
         syncHostSignals()
-        while !hasDeliverable { _ = waitForHostSignal(timeout: 0) }
+        // The host keeps back what the guest blocks, so another thread or a
+        // signalfd gets it.
+        while !hasDeliverable { _ = sleepUntil(timeout: 0, keepBlocked: blocked | heldSignalfdSignals) { hasDeliverable } }
         suspendSavedMask = old
         return -Errno.EINTR
     }
 
-    /// Takes a pending signal of the set without running its handler.
+    /// Takes a pending signal of the set without running its handler: this
+    /// thread's first, then the process's, lowest number first; a real-time
+    /// signal's instances one by one, each with its siginfo.
     func sysRtSigtimedwait(_ a: SysArgs) -> Int {
         guard a[3] == 8 else { return -Errno.EINVAL }
-        guard let set = mem.readU64(a[0]) else { return -Errno.EFAULT }
-        var ts = 0
-        if a[2] != 0 { guard let p = inBuf(a[2], 16) else { return -Errno.EFAULT }; ts = Int(bitPattern: p) }
+        guard let s = mem.readU64(a[0]) else { return -Errno.EFAULT }
+        let set = s & ~unblockable
+        var deadline: timespec?
+        if a[2] != 0 {
+            guard let sec = mem.readU64(a[2]), let nsec = mem.readU64(a[2] + 8) else { return -Errno.EFAULT }
+            guard Int64(bitPattern: sec) >= 0, nsec < 1_000_000_000 else { return -Errno.EINVAL }
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            let (total, over) = Int(now.tv_sec).addingReportingOverflow(Int(truncatingIfNeeded: Int64(bitPattern: sec)))
+            deadline = timespec(tv_sec: over ? Int.max / 2 : total, tv_nsec: now.tv_nsec + Int(nsec))
+            if deadline!.tv_nsec >= 1_000_000_000 { deadline!.tv_sec &+= 1; deadline!.tv_nsec -= 1_000_000_000 }
+        }
         while true {
+            pullHostPending(set)
             drainHostSignals()
-            if let i = pending.firstIndex(where: { set & (1 << UInt64($0.sig - 1)) != 0 }) {
-                let p = pending.remove(at: i)
+            if let p = takeNextSignal(blocked: 0, only: set) {
                 if a[1] != 0 {
                     var info = [UInt8](repeating: 0, count: 128)
                     info.withUnsafeMutableBytes {
@@ -82,18 +98,36 @@ extension LinuxProcess {
                 }
                 return Int(p.sig)
             }
-            // The awaited signals are blocked: make sure the host catches them.
+            // Another signal the thread takes ends the wait with EINTR.
+            if peekNextSignal(blocked: blocked) != nil { return -Errno.EINTR }
             syncHostSignals()
-            if !waitForHostSignal(timeout: ts) && ts != 0 { return -Errno.EAGAIN }
+            var remaining = timespec(tv_sec: 0, tv_nsec: 0)
+            if let d = deadline {
+                var now = timespec()
+                clock_gettime(CLOCK_MONOTONIC, &now)
+                var sec = d.tv_sec &- now.tv_sec, nsec = d.tv_nsec - now.tv_nsec
+                if nsec < 0 { sec -= 1; nsec += 1_000_000_000 }
+                if sec < 0 { return -Errno.EAGAIN }
+                remaining = timespec(tv_sec: sec, tv_nsec: nsec)
+            }
+            let woke = withUnsafePointer(to: &remaining) { ts in
+                sleepUntil(timeout: deadline == nil ? 0 : Int(bitPattern: ts), keepBlocked: (blocked | heldSignalfdSignals) & ~set) {
+                    drainHostSignals()
+                    return peekNextSignal(blocked: ~set) != nil || peekNextSignal(blocked: blocked) != nil
+                }
+            }
+            if !woke && deadline != nil {
+                drainHostSignals()
+                if peekNextSignal(blocked: ~set) == nil { return -Errno.EAGAIN }
+            }
         }
     }
 
     func sysRtSigpending(_ a: SysArgs) -> Int {
-        var set: UInt64 = 0
-        for p in pending { set |= 1 << UInt64(p.sig - 1) }
-        // Blocked signals wait in the host kernel (the host mask mirrors
-        // the guest's), signalfd-held ones included.
-        set |= hostPendingMirrored()
+        drainHostSignals()
+        // Blocked standard signals may also wait in the host kernel (the
+        // host mask mirrors the guest's), signalfd-held ones included.
+        let set = pendingSet | hostPendingMirrored() | hostPendingHeld()
         return mem.writeU64(a[0], set & blocked) ? 0 : -Errno.EFAULT
     }
 
@@ -118,33 +152,6 @@ extension LinuxProcess {
                 altStack = GuestAltStack(sp: sp, flags: 0, size: size)
             }
         }
-        return 0
-    }
-
-    func sysKill(_ a: SysArgs) -> Int {
-        let target = a.i32(0), sig = a.i32(1)
-        guard sig >= 0 && sig <= Int(Sig.count) else { return -Errno.EINVAL }
-        if target == pid || target == 0 {
-            // A signal this thread blocks goes through the host, which hands
-            // it to a thread that does not block it (the host masks mirror
-            // the guest's) or keeps it pending.
-            if sig != 0 && shared.multiThreaded && isMirrored(Int32(sig)) && blocked & (1 << UInt64(sig - 1)) != 0 {
-                return HostSyscall.call(HostNR.kill, pid, sig)
-            }
-            if sig != 0 { queueSignal(Int32(sig), code: 0 /* SI_USER */) }
-            return 0
-        }
-        return HostSyscall.call(HostNR.kill, target, sig)
-    }
-
-    func sysTkill(_ a: SysArgs, tidArg: Int, sigArg: Int) -> Int {
-        let tid = a.i32(tidArg), sig = a.i32(sigArg)
-        guard sig >= 0 && sig <= Int(Sig.count), tid > 0 else { return -Errno.EINVAL }
-        if tidArg == 1 && a.i32(0) != pid { return -Errno.ESRCH }
-        // Another thread of this process (or a stranger, whom the host
-        // refuses): the host delivers it, and its handler queues it here.
-        guard tid == self.tid else { return HostSyscall.call(HostNR.tgkill, pid, tid, sig) }
-        if sig != 0 { queueSignal(Int32(sig), code: -6 /* SI_TKILL */) }
         return 0
     }
 }

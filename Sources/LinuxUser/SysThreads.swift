@@ -55,6 +55,15 @@ final class SharedProcessState {
     /// Threads that have not called exit.
     private(set) var liveThreads = 1
     var multiThreaded = false
+    /// Process-directed pending signals (SignalQueue.swift), under the
+    /// mutex; the count is read without it.
+    var processPending: [PendingSignal] = []
+    let processPendingCount = Atomic<Int>(0)
+    /// The live threads by tid, under the mutex.
+    private var threadRefs: [Int: WeakThread] = [:]
+    var threads: [Int: LinuxProcess] { threadRefs.compactMapValues { $0.p } }
+    func addThread(_ t: LinuxProcess) { locked { threadRefs[t.tid] = WeakThread(p: t) } }
+    func removeThread(_ tid: Int) { locked { _ = threadRefs.removeValue(forKey: tid) } }
     /// The main thread's signal-table slot.
     let mainSlot: Int
 
@@ -135,7 +144,14 @@ final class SharedProcessState {
         mem.resetLocksAfterFork()
         liveThreads = 1
         multiThreaded = false
+        processPending = []
+        processPendingCount.store(0, ordering: .relaxed)
+        threadRefs = [:]
     }
+}
+
+struct WeakThread {
+    weak var p: LinuxProcess?
 }
 
 // MARK: - The thread table of the host signal handler
@@ -155,11 +171,6 @@ private let slotTids: UnsafeMutablePointer<Atomic<Int32>> = {
     raw.initializeMemory(as: Int32.self, repeating: 0, count: threadSlotCapacity)
     return raw.bindMemory(to: Atomic<Int32>.self, capacity: threadSlotCapacity)
 }()
-private let slotPending: UnsafeMutablePointer<Atomic<UInt64>> = {
-    let raw = UnsafeMutableRawPointer.allocate(byteCount: 8 * threadSlotCapacity, alignment: 8)
-    raw.initializeMemory(as: UInt64.self, repeating: 0, count: threadSlotCapacity)
-    return raw.bindMemory(to: Atomic<UInt64>.self, capacity: threadSlotCapacity)
-}()
 nonisolated(unsafe) var attentionSlotCount = 0
 
 /// Registration takes this lock; several emulated processes in one host
@@ -176,10 +187,13 @@ private func registerThreadSlot(_ attention: UnsafeMutablePointer<UInt64>) -> In
     pthread_mutex_lock(slotsLock)
     defer { pthread_mutex_unlock(slotsLock) }
     for i in 0..<attentionSlotCount where attentionSlots[i] == nil {
+        ensureRing(i)
+        clearRing(i)
         attentionSlots[i] = attention
         return i
     }
     guard attentionSlotCount < threadSlotCapacity else { return -1 }
+    ensureRing(attentionSlotCount)
     attentionSlots[attentionSlotCount] = attention
     attentionSlotCount += 1
     return attentionSlotCount - 1
@@ -190,7 +204,6 @@ private func unregisterThreadSlot(_ slot: Int) {
     pthread_mutex_lock(slotsLock)
     defer { pthread_mutex_unlock(slotsLock) }
     slotTids[slot].store(0, ordering: .releasing)
-    slotPending[slot].store(0, ordering: .releasing)
     attentionSlots[slot] = nil
 }
 
@@ -213,28 +226,9 @@ func requestAttentionEverywhere() {
     }
 }
 
-/// Called by the host signal handler: the signal goes to the guest thread
-/// of the host thread it arrived on (the host mask mirrors the guest mask,
-/// so that thread does not block it), or, from a thread the table does not
-/// know, to whichever thread drains the process-wide set first.
-func routeHostSignal(_ sig: Int32) {
-    let bit = UInt64(1) << UInt64(sig - 1)
-    let me = Int32(truncatingIfNeeded: HostSyscall.call(HostNR.gettid))
-    for i in 0..<attentionSlotCount where slotTids[i].load(ordering: .acquiring) == me {
-        if let slot = attentionSlots[i] {
-            slotPending[i].bitwiseOr(bit, ordering: .sequentiallyConsistent)
-            Executor.requestAttention(word: slot, Executor.attentionStop)
-            return
-        }
-    }
-    hostPendingSignals.bitwiseOr(bit, ordering: .sequentiallyConsistent)
-    requestAttentionEverywhere()
-}
-
-/// Signals the host handler caught on this thread's host thread.
-func takeThreadHostSignals(_ slot: Int) -> UInt64 {
-    guard slot >= 0 else { return 0 }
-    return slotPending[slot].exchange(0, ordering: .sequentiallyConsistent)
+/// True when slot `i` belongs to host thread `tid` (for the handler).
+@inline(__always) func slotTidMatches(_ i: Int, _ tid: Int32) -> Bool {
+    slotTids[i].load(ordering: .acquiring) == tid
 }
 
 /// Signals the host mask may block: all but the emulator's own fault
@@ -330,6 +324,8 @@ extension LinuxProcess {
         ownsHostThread = true
         applyHostMask()
         setThreadSlotTid(signalSlot, Int32(truncatingIfNeeded: tid))
+        createKickTimer(signalSlot)
+        shared.addThread(self)
         // Both tid words are set before guest code runs, as the kernel does.
         if cloneFlags & GuestClone.parentSettid != 0 { _ = mem.writeU32(cloneParentTid, UInt32(tid)) }
         if cloneFlags & GuestClone.childSettid != 0 { _ = mem.writeU32(cloneChildTid, UInt32(tid)) }
@@ -337,6 +333,8 @@ extension LinuxProcess {
         let end = runLoop()
         if threadExited {
             finishThread()
+            deleteKickTimer(signalSlot)
+            clearRing(signalSlot)
             shared.retireCPU(cpu, slot: signalSlot)
             return
         }
@@ -351,6 +349,8 @@ extension LinuxProcess {
     /// CLONE_CHILD_CLEARTID's word is zeroed and woken (pthread_join waits
     /// on it); the last thread ends the process.
     func finishThread() {
+        shared.removeThread(tid)
+        // Signals posted to this thread die with it, as in the kernel.
         exitRobustList()
         if clearChildTid != 0, let p = outBuf(clearChildTid, 4) {
             UnsafeMutableRawPointer(p).bindMemory(to: Atomic<UInt32>.self, capacity: 1).pointee.store(0, ordering: .sequentiallyConsistent)
@@ -365,7 +365,12 @@ extension LinuxProcess {
     /// Makes this host thread block what the guest thread blocks (see the
     /// notes at the top); only the thread itself may call it.
     func applyHostMask() {
+        if signalSlot >= 0 { slotGuestBlocked[signalSlot].store(blocked, ordering: .releasing) }
         var set = hostSigset(blocked)
+        // Real-time signals held for a signalfd stay blocked too.
+        seenSignalfdGeneration = signalfdGeneration.load(ordering: .acquiring)
+        let heldRT = heldSignalfdSignals & ~((1 << 32) - 1)
+        if heldRT != 0 { for s in Int32(35)...64 where heldRT & sigBit(s) != 0 { sigaddset(&set, s) } }
         pthread_sigmask(SIG_SETMASK, &set, nil)
     }
 }

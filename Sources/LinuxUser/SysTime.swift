@@ -50,25 +50,6 @@ enum HostTimerNR {
 }
 
 extension LinuxProcess {
-    /// struct sigevent (value @0, signo @8, notify @12, thread id @16; 64
-    /// bytes) and the signal numbers are the same on arm64 and x86_64, so
-    /// the host kernel runs the timer: its signal reaches the guest like any
-    /// host signal, with si_timerid, si_overrun and si_value. SIGEV_THREAD_ID
-    /// names a guest thread, which is the host thread of the same id.
-    func sysTimerCreate(_ a: SysArgs) -> Int {
-        guard let sev = optIn(a[1], 64), let id = outBuf(a[2], 4) else { return -Errno.EFAULT }
-        if sev != 0 {
-            let signo = UnsafeRawPointer(bitPattern: sev)!.load(fromByteOffset: 8, as: Int32.self)
-            let notify = UnsafeRawPointer(bitPattern: sev)!.load(fromByteOffset: 12, as: Int32.self)
-            // The host only tells the emulator about signals 1...31.
-            if notify != 1 /* SIGEV_NONE */ && (signo < 1 || signo > 31) { return -Errno.EINVAL }
-        } else {
-            // NULL means SIGEV_SIGNAL with SIGALRM and the timer id as value,
-            // which the host does the same way.
-        }
-        return HostSyscall.call(HostTimerNR.timer_create, a.i32(0), sev, Int(bitPattern: id))
-    }
-
     /// struct itimerspec is four longs on both.
     func sysTimerSettime(_ a: SysArgs) -> Int {
         guard let new = inBuf(a[2], 32), let old = optOut(a[3], 32) else { return -Errno.EFAULT }

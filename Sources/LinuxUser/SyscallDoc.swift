@@ -60,17 +60,6 @@ public func syscallsMarkdown() -> String {
     for l in leftOutSyscalls {
         s += "| \(l.nr) | \(l.name) | \(errnoSymbol(l.errno)) | \(l.reason) |\n"
     }
-    if !syscallsPendingInOtherFamilies.isEmpty {
-        s += """
-
-        ## Pending in other families
-
-        Implemented by syscall families merged separately; until then each
-        returns what its row above says, or -ENOSYS:
-        \(syscallsPendingInOtherFamilies.sorted().map(String.init).joined(separator: ", ")).
-
-        """
-    }
     s += """
 
     ## Partial
@@ -120,17 +109,23 @@ public func syscallsMarkdown() -> String {
       its file is still a copy (no SIGBUS past EOF); mremap turns a moved
       shared mapping into a private copy. MADV_DONTNEED zeroes private
       anonymous pages and reads private file pages back from the file.
-    - Signals: dispositions, masks, sigaltstack and delivery to guest handlers
-      with the kernel's rt_sigframe (siginfo, ucontext, FPSIMD record, and
-      an esr_context record for data and instruction aborts and PC
-      alignment faults). Host signals reach a guest handler between executor
-      runs; a host call they interrupt returns EINTR, or with SA_RESTART
-      (for calls the kernel restarts) the SVC runs again after the handler.
-      ppoll, pselect6 and epoll_pwait install their mask for the wait. Stop
-      signals are treated as ignored. signalfd is the host's: the signals
-      of its masks stay blocked on the host while the guest blocks them (on
-      the thread that set its mask), so they wait in the host kernel. A default-fatal signal ends the run with
-      `.signaled(sig)`; the caller then uses `dieBySignal`.
+    - Signals: all 64, with dispositions, masks, sigaltstack and delivery
+      to guest handlers with the kernel's rt_sigframe (siginfo, ucontext,
+      FPSIMD record, and an esr_context record for data and instruction
+      aborts and PC alignment faults). Signals within the process are
+      queued by the emulator (per thread and per process, real-time ones
+      with their siginfo, in the kernel's order); to other processes they
+      are the host signal of the same number, guest 32-34 through the
+      emulator's carrier on host 34 (docs/architecture.md, Signals). A host
+      call a signal interrupts returns EINTR, or with SA_RESTART (for calls
+      the kernel restarts) the SVC runs again after the handler; one
+      interrupted for no guest signal is restarted. ppoll, pselect6 and
+      epoll_pwait install their mask for the wait. Stop signals are treated
+      as ignored. signalfd is the host's: the signals 1-31 and 35-64 of its
+      masks stay blocked on the host while the guest blocks them, so they
+      wait in the host kernel (guest 32-34 cannot be read from one). A default-fatal
+      signal ends the run with `.signaled(sig)`; the caller then uses
+      `dieBySignal`.
     - chroot and pivot_root: the host's calls on the guest's path. After
       them, guest absolute paths are already the new root's, so the sysroot
       lookup (-L) ends for the calling thread and for the programs it

@@ -22,6 +22,7 @@ final class RecordedProgramTests: XCTestCase {
         "bytenames",
         "creds", "mounts", "hosttime", "schedctl", "procapi",
         "mmapshared", "shm", "smc", "mremaploop",
+        "rtsignals", "rttimers", "cancel", "setxid",
         "go-basic", "go-preempt", "go-net",
         // Parallel guest threads (TestBinaries/src/threads).
         "threads-atomics", "threads-fork", "threads-signals", "threads-futex", "threads-pthread", "threads-alignment",
@@ -86,6 +87,23 @@ final class RecordedProgramTests: XCTestCase {
     /// Recorded from Linux (the program built for the host), as qemu 7.2
     /// lacks clone3, pidfd_*, sched_setattr and the new mount API.
     func testClone3PidfdSchedAttrMountAPI() throws { try requireRoot(); try check(program: "procapi") }
+    /// Queued real-time signals with values (to itself and from a child),
+    /// rt_sigqueueinfo's checks, the order handlers run in, all 64
+    /// signals within a process and between two. Reference: the same
+    /// source run natively on the host (qemu 7.2 drops 63 and 64).
+    func testRealTimeSignalsQueuedAndOrdered() throws { try check(program: "rtsignals") }
+    /// timer_create with real-time signals, SIGEV_THREAD_ID and
+    /// SIGEV_THREAD, SA_RESTART after fork and setitimer, a signalfd loop.
+    func testRealTimeTimersRestartAndSignalfd() throws { try check(program: "rttimers") }
+    /// pthread_cancel, deferred and asynchronous, with cleanup handlers
+    /// (glibc's signal 32, musl's 33), and a musl condvar cancelled.
+    func testPthreadCancel() throws { try check(program: "cancel") }
+    /// setuid and setgid in a 16-thread process reach every thread
+    /// (glibc's SIGSETXID, musl's SIGSYNCCALL); needs root.
+    func testSetuidInEveryThread() throws {
+        try XCTSkipUnless(getuid() == 0, "setxid changes ids: needs root")
+        try check(program: "setxid")
+    }
     func testGoRuntime() throws { try check(program: "go-basic") }
     func testGoAsyncPreemption() throws { try check(program: "go-preempt") }
     func testGoNetworking() throws { try check(program: "go-net") }

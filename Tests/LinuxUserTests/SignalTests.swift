@@ -45,6 +45,7 @@ final class SignalTests: XCTestCase {
     let movX1_6: UInt32 = 0xD280_00C1      // mov x1, #6
     let movX1_10: UInt32 = 0xD280_0141     // mov x1, #10
     let movX8_129: UInt32 = 0xD280_1028    // mov x8, #129 (kill)
+    let movX8_172: UInt32 = 0xD280_1588    // mov x8, #172 (getpid): kill(getpid(), sig)
     let movX8_93: UInt32 = 0xD280_0BA8     // mov x8, #93 (exit)
     let svc0: UInt32 = 0xD400_0001         // svc #0
     let addX0_7: UInt32 = 0x9100_1C00      // add x0, x0, #7
@@ -60,7 +61,7 @@ final class SignalTests: XCTestCase {
     }
 
     func testAbortKillsWithSIGABRT() throws {
-        let p = try process([movX0_0, movX1_6, movX8_129, svc0, movX8_93, svc0])
+        let p = try process([movX8_172, svc0, movX1_6, movX8_129, svc0, movX8_93, svc0])
         let (t, err) = run(p)
         XCTAssertEqual(t, .signaled(6))
         XCTAssertEqual(err, "qemu: uncaught target signal 6 (Aborted) - core dumped\n")
@@ -83,7 +84,7 @@ final class SignalTests: XCTestCase {
 
     /// SIGUSR1's default action terminates without qemu's message (status 138).
     func testNonCoreSignalIsSilent() throws {
-        let p = try process([movX0_0, movX1_10, movX8_129, svc0, movX8_93, svc0])
+        let p = try process([movX8_172, svc0, movX1_10, movX8_129, svc0, movX8_93, svc0])
         let (t, err) = run(p)
         XCTAssertEqual(t, .signaled(10))
         XCTAssertEqual(err, "")
@@ -91,10 +92,10 @@ final class SignalTests: XCTestCase {
 
     func testIgnoredAndDefaultIgnoredSignalsAreDropped() throws {
         // kill(0, SIGWINCH) then exit(x0 + 7): default-ignore, so exit 7.
-        let p = try process([movX0_0, 0xD280_0381 /* mov x1, #28 */, movX8_129, svc0, addX0_7, movX8_93, svc0])
+        let p = try process([movX8_172, svc0, 0xD280_0381 /* mov x1, #28 */, movX8_129, svc0, addX0_7, movX8_93, svc0])
         XCTAssertEqual(run(p).0, .exited(7))
         // SIG_IGN for SIGUSR1.
-        let q = try process([movX0_0, movX1_10, movX8_129, svc0, addX0_7, movX8_93, svc0])
+        let q = try process([movX8_172, svc0, movX1_10, movX8_129, svc0, addX0_7, movX8_93, svc0])
         q.mem.writeU64(data, 1) // SIG_IGN
         XCTAssertEqual(q.syscall(134, 10, data, 0, 8), 0)
         XCTAssertEqual(run(q).0, .exited(7))
@@ -104,7 +105,7 @@ final class SignalTests: XCTestCase {
     /// signal) and returns through the sigreturn trampoline; the main code
     /// resumes after the SVC with x0 = kill's result, then exits with x0 + 7.
     func testHandlerRunsAndSigreturnRestores() throws {
-        let p = try process([movX0_0, movX1_10, movX8_129, svc0, addX0_7, movX8_93, svc0],
+        let p = try process([movX8_172, svc0, movX1_10, movX8_129, svc0, addX0_7, movX8_93, svc0],
                             handler: [strX0_X21, 0xD280_0000 | (55 << 5) | 19 /* mov x19, #55 */, ret])
         p.cpu.r[21] = data + 8
         p.cpu.r[19] = 3

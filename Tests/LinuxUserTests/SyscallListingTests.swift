@@ -4,8 +4,7 @@ import XCTest
 
 /// Every arm64 syscall number is implemented (a row of `syscallTable`) or
 /// left out on purpose (`leftOutSyscalls`, with its errno), never both
-/// and never neither; numbers other families implement are accepted
-/// while they are pending (`syscallsPendingInOtherFamilies`).
+/// and never neither.
 final class SyscallListingTests: XCTestCase {
     /// The numbers of asm-generic/unistd.h as arm64 sees it (64-bit: the
     /// *_time64 calls 403-423 exist only for 32-bit ABIs), without the
@@ -42,10 +41,7 @@ final class SyscallListingTests: XCTestCase {
         let leftOut = leftOutSyscalls.map(\.nr)
         XCTAssertEqual(Set(leftOut).count, leftOut.count, "a number left out twice")
         XCTAssertEqual(implemented.intersection(leftOut).sorted(), [], "both implemented and left out")
-        XCTAssertEqual(syscallsPendingInOtherFamilies.intersection(leftOut).sorted(), [],
-                       "left out here, but implemented by another family")
         let missing = Self.arm64Numbers.subtracting(implemented).subtracting(leftOut)
-            .subtracting(syscallsPendingInOtherFamilies)
         XCTAssertEqual(missing.sorted(), [], "neither implemented nor left out")
         XCTAssertEqual(implemented.union(leftOut).subtracting(Self.arm64Numbers).sorted(), [],
                        "not an arm64 syscall number")
