@@ -55,6 +55,9 @@ public final class AddressSpace: @unchecked Sendable {
     /// maps or unmaps.
     var regionList: [Region] = []
     let regionLock: UnsafeMutablePointer<pthread_mutex_t>
+    /// Guest ranges backed by host MAP_PRIVATE file mappings (FileBacking.swift),
+    /// guarded by `regionLock`.
+    var fileBacked: [Range<UInt64>] = []
 
     /// Lowest address handed out by mmap without a hint.
     public var mmapBase: UInt64

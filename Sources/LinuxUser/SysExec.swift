@@ -124,6 +124,7 @@ extension LinuxProcess {
 
     /// Replaces this process by a new emulator running `path`.
     func execEmulator(path: String, argv: [String], envp: [String]) -> Int {
+        if let failed = checkExecImage(path) { return failed }
         var args = ["swift-qemu-lite"]
         if options.strace { args.append("-strace") }
         if let root = options.sysroot { args += ["-L", root] }
