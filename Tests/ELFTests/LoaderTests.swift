@@ -152,4 +152,33 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(err("/bin/true"), .wrongMachine(62))
         XCTAssertEqual("\(ELFError.wrongMachine(62))", "ELF file is for x86-64, not arm64 (AArch64)")
     }
+
+    /// A 4 GiB file segment of a sparse file (regression: it was read into
+    /// memory whole, 8 GB of host RSS). The file pages are mapped from the
+    /// file, so loading writes at most a page on the host, whatever the
+    /// segment's size; the guest still reads the file's bytes.
+    func testSparse4GiBSegmentIsMappedNotCopied() throws {
+        var b = Fixtures.bytes("tiny")
+        // The data segment (8 file bytes at 0x4010e8, offset 0xe8) becomes
+        // 4 GiB of file, the rest of it a hole.
+        b.put64(120 + 32, 1 << 32)
+        b.put64(120 + 40, 1 << 32)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("elf-sparse-\(getpid())").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(b), attributes: [.posixPermissions: 0o755]))
+        defer { unlink(path) }
+        XCTAssertEqual(truncate(path, off_t(0xe8 + (1 << 32))), 0)
+        let mem = try AddressSpace()
+        let p = try ELFLoader.load(path: path, into: mem)
+        XCTAssertLessThanOrEqual(p.hostBytesWritten, AddressSpace.pageSize, "nothing copied")
+        XCTAssertGreaterThanOrEqual(mem.fileBackedBytes, 1 << 32, "the segment is a file mapping")
+        XCTAssertEqual(mem.readU64(0x4010e8), 41)
+        XCTAssertEqual(mem.readU64(0x4010e8 + (1 << 31)), 0)
+        XCTAssertTrue(mem.check(0x4010e8 + (1 << 32) - 8, 8, PagePerm.write))
+        XCTAssertEqual(p.brkStart, 0x1_0040_2000)
+        // Reusing the range (munmap, then anonymous memory) reads zeros, not
+        // the file: the file mapping is replaced, not just discarded.
+        mem.unmap(0x401000, 0x1000)
+        mem.mapFixed(0x401000, 0x1000, prot: PROT_READ | PROT_WRITE)
+        XCTAssertEqual(mem.readU64(0x4010e8), 0)
+    }
 }

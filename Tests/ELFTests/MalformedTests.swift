@@ -167,6 +167,37 @@ final class MalformedTests: XCTestCase {
         }
         XCTAssertEqual(parseError(b), .readFailed("the interpreter path extends beyond the end of the file"))
         XCTAssertEqual(parseError(b)?.execveErrno, EIO, "elf_read's short read")
+        // Overlong (more than PATH_MAX), too short, not NUL-terminated: ENOEXEC.
+        let dyn = Fixtures.bytes("tiny-dyn")
+        for (size, last) in [(UInt64(4097), UInt8(0)), (1, 0), (0x1b, 0x41)] {
+            b = dyn
+            b.put64(64 + 56 + 32, size)
+            b[0x190 + 0x1a] = last
+            XCTAssertEqual(parseError(b)?.execveErrno, ENOEXEC, "PT_INTERP of \(size) bytes")
+        }
+        // Only the first PT_INTERP counts, as in Linux: a second one that is
+        // broken is ignored.
+        b = dyn
+        b.put32(64, 3)
+        b.put64(64 + 32, 4097)
+        XCTAssertEqual(parseError(b)?.execveErrno, ENOEXEC, "the first (former PT_PHDR) is broken")
+        b = dyn
+        b.put32(64 + 56 * 4, 3)
+        b.put64(64 + 56 * 4 + 32, 4097)
+        XCTAssertNil(parseError(b), "a broken second PT_INTERP is never read")
+    }
+
+    func testProgramHeaderCountLimit() {
+        // 65,536 bytes of table: 1,170 entries are read, 1,171 refused.
+        var b = tiny + [UInt8](repeating: 0, count: 1171 * 56)
+        b.put64(32, UInt64(tiny.count))
+        for i in 0..<2 { b.replaceSubrange((tiny.count + 56 * i)..<(tiny.count + 56 * i + 56), with: tiny[(64 + 56 * i)..<(120 + 56 * i)]) }
+        b.put16(56, 1170)
+        XCTAssertNil(parseError(b))
+        b.put16(56, 1171)
+        XCTAssertEqual(parseError(b)?.execveErrno, ENOEXEC)
+        b.put16(56, 0xffff)
+        XCTAssertEqual(parseError(b)?.execveErrno, ENOEXEC, "PN_XNUM")
     }
 
     /// The ELF mutation fuzzer, in process: mutations of the headers,
