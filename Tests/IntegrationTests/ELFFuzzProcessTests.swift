@@ -16,7 +16,8 @@ import Glibc
 /// disagrees with the in-process loader: a file the loader refuses must
 /// give exactly one line and exit status 1, a file it loads must run.
 /// ELF_FUZZ_PROCESSES (default 50), ELF_FUZZ_SEED, ELF_FUZZ_JOBS (2) and
-/// ELF_FUZZ_TIMEOUT (seconds, 30) change the run (TestBinaries/fuzz-elf.sh).
+/// ELF_FUZZ_TIMEOUT (seconds, 30) change the run (TestBinaries/fuzz-elf.sh);
+/// ELF_FUZZ_CASE=I replays case I alone and keeps its file.
 final class ELFFuzzProcessTests: XCTestCase {
     func testMutationFuzzProcesses() throws {
         try skipIfRequested()
@@ -34,9 +35,20 @@ final class ELFFuzzProcessTests: XCTestCase {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("elf-fuzz-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
+
         var environment = try RecordedCase.environment()
         environment["SWIFT_QEMU_LITE_DEFAULT_SYSROOT"] = ""
-
+        // ELF_FUZZ_CASE=I replays case I alone, leaving it in $TMPDIR/elf-fuzz-case-I.
+        if let only = env["ELF_FUZZ_CASE"].flatMap({ Int($0) }) {
+            let (bytes, what) = ELFMutator.mutate(originals[only % originals.count], seed: seed, index: only)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("elf-fuzz-case-\(only)").path
+            FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o755])
+            let outcome = Self.classify(exe: exe, path: path, environment: environment, timeout: timeout,
+                                        predictedError: Self.predict(path: path))
+            print("ELF fuzz: case \(only) (\(what.joined(separator: ", "))) written to \(path): \(outcome.kind)")
+            if let why = outcome.failure { XCTFail(why) }
+            return
+        }
         let tally = Mutex([String: Int]())
         let failures = Mutex([String]())
         let started = Date()
@@ -92,12 +104,21 @@ final class ELFFuzzProcessTests: XCTestCase {
     static func classify(exe: URL, path: String, environment: [String: String], timeout: Double,
                          predictedError: ELFError?) -> Outcome {
         let args = ["-L", Paths.sysroot.path, path]
-        guard let r = run(exe, args, environment: environment, timeout: timeout) else {
+        guard let r = run(exe, args, environment: environment, timeout: timeout), !r.timedOut else {
             // A hang is the emulator's unless qemu hangs on the same file.
             let qemu = URL(fileURLWithPath: "/usr/bin/qemu-aarch64")
             if FileManager.default.isExecutableFile(atPath: qemu.path),
-               run(qemu, args, environment: environment, timeout: timeout) == nil {
+               run(qemu, args, environment: environment, timeout: timeout)?.timedOut ?? false {
                 return Outcome(kind: "guest hang (qemu too)")
+            }
+            // qemu may refuse a file Linux runs (it checks the program's
+            // PT_GNU_PROPERTY, Linux the interpreter's). A program the loader
+            // loaded that makes system calls before the timeout is running:
+            // the loop is the guest's (e.g. a moved entry point).
+            if predictedError == nil,
+               let traced = run(exe, ["-strace"] + args, environment: environment, timeout: min(timeout, 10)),
+               String(decoding: traced.stderr, as: UTF8.self).contains(" = ") {
+                return Outcome(kind: "guest loop (loaded, made syscalls)")
             }
             return Outcome(kind: "hang", failure: "no end after \(Int(timeout)) s (qemu-aarch64 ends)")
         }
@@ -134,13 +155,14 @@ final class ELFFuzzProcessTests: XCTestCase {
     }
 
     struct Result {
+        var timedOut = false
         var status: Status
         var stdout: Data
         var stderr: Data
     }
 
-    /// Runs with stdin from /dev/null, output to files; nil on a timeout
-    /// (the process is killed).
+    /// Runs with stdin from /dev/null, output to files; after `timeout` the
+    /// process is killed and the result says so. nil when it cannot start.
     static func run(_ exe: URL, _ args: [String], environment: [String: String], timeout: Double) -> Result? {
         let fm = FileManager.default
         let work = fm.temporaryDirectory.appendingPathComponent("elf-fuzz-run-\(UUID().uuidString)")
@@ -165,7 +187,8 @@ final class ELFFuzzProcessTests: XCTestCase {
             kill(process.processIdentifier, SIGKILL)
             _ = done.wait(timeout: .now() + 10)
             try? out.close(); try? err.close()
-            return nil
+            return Result(timedOut: true, status: .signal(SIGKILL), stdout: (try? Data(contentsOf: outURL)) ?? Data(),
+                          stderr: (try? Data(contentsOf: errURL)) ?? Data())
         }
         try? out.close(); try? err.close()
         let status: Status = process.terminationReason == .uncaughtSignal
