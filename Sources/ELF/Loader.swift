@@ -17,6 +17,10 @@ public struct LoadedProgram: Sendable {
     /// PT_GNU_STACK asks for an executable stack (PF_X), as for GCC's
     /// trampolines of nested functions: Linux then maps the stack with exec.
     public var execStack: Bool
+    /// Host bytes the loader wrote (copies and zeroing) for the program
+    /// and its interpreter: what loading cost in host memory beyond the
+    /// pages the guest later touches.
+    public var hostBytesWritten: UInt64 = 0
 
     public init(entry: UInt64, programEntry: UInt64, phdrAddr: UInt64, phnum: UInt64, phent: UInt64, interpBase: UInt64, brkStart: UInt64,
                 execStack: Bool = false) {
@@ -43,11 +47,14 @@ public struct MappedImage: Sendable {
     /// Page-aligned lowest and highest guest addresses of the image.
     public var start: UInt64
     public var end: UInt64
+    /// Host bytes written while mapping (see `LoadedProgram`).
+    public var hostBytesWritten: UInt64
 }
 
 /// Maps ELF64 AArch64 executables into an `AddressSpace` as Linux's
-/// binfmt_elf does: every PT_LOAD at its page-aligned address with its
-/// permissions, file bytes copied, the rest of the segment zero.
+/// binfmt_elf does (SegmentPlan.swift has the per-segment rules): every
+/// PT_LOAD in file order at its page-aligned address with its permissions,
+/// file pages mapped from the file, the rest of the segment zero.
 ///
 /// A dynamically linked program is a second `map` call: the interpreter
 /// named by PT_INTERP (ld-linux-aarch64.so.1) is an ET_DYN image mapped at
@@ -58,6 +65,10 @@ public enum ELFLoader {
     /// Lowest address an image may occupy: page zero stays unmapped so that
     /// null pointers fault, as Linux's mmap_min_addr ensures.
     public static let minAddress: UInt64 = AddressSpace.pageSize
+
+    /// TASK_SIZE of a 48-bit arm64 kernel: Linux refuses a p_vaddr or
+    /// p_memsz beyond it before adding the load bias.
+    public static let taskSize: UInt64 = 1 << 48
 
     /// Where an ET_DYN program is placed: two thirds of the address space,
     /// as Linux's ELF_ET_DYN_BASE (0x5555_5555_4000 with a 47-bit space,
@@ -74,154 +85,125 @@ public enum ELFLoader {
 
     /// Maps an already parsed program. `name` labels its regions in
     /// /proc/self/maps. A program with PT_INTERP needs `interpreter`: the
-    /// parsed dynamic loader and its region name.
+    /// parsed dynamic loader and its region name. Every check Linux makes
+    /// before the point of no return comes first; a failure while mapping
+    /// leaves what was mapped (the caller drops the space, as Linux kills
+    /// the process).
     public static func load(image: ELFImage, name: String = "", interpreter: (image: ELFImage, name: String)? = nil,
                             into mem: AddressSpace) throws -> LoadedProgram {
         if let interp = image.interpreter, interpreter == nil { throw ELFError.needsInterpreter(interp) }
-        if let interp = interpreter?.image {
-            // Linux (load_elf_binary) refuses an interpreter that is not
-            // ET_DYN or ET_EXEC, or that wants an interpreter itself.
-            guard interp.interpreter == nil else {
-                throw ELFError.badInterpreter("the interpreter itself names an interpreter")
-            }
-        }
+        let interp = image.interpreter == nil ? nil : interpreter
+        try GNUProperties.check(interp?.image ?? image)
+
         let bias = image.type == ELFConst.etDyn ? try dynBias(image, mem) : 0
         let m = try map(image, bias: bias, name: name, into: mem)
         // Linux takes the stack's exec permission from the program's
         // PT_GNU_STACK, not the interpreter's.
-        let execStack = image.programHeaders.contains { $0.type == ELFConst.ptGNUStack && $0.flags & ELFConst.pfX != 0 }
-        guard let (interpImage, interpName) = interpreter, image.interpreter != nil else {
-            return LoadedProgram(entry: m.entry, programEntry: m.entry, phdrAddr: m.phdrAddr, phnum: m.phnum,
-                                 phent: UInt64(ELFConst.phdrSize), interpBase: 0, brkStart: m.end, execStack: execStack)
-        }
-        let interpBias: UInt64
-        do {
-            interpBias = interpImage.type == ELFConst.etDyn ? try freeBias(interpImage, mem) : 0
-        } catch {
-            mem.unmap(m.start, m.end - m.start)
-            throw error
+        guard let (interpImage, interpName) = interp else {
+            var p = LoadedProgram(entry: m.entry, programEntry: m.entry, phdrAddr: m.phdrAddr, phnum: m.phnum,
+                                  phent: UInt64(ELFConst.phdrSize), interpBase: 0, brkStart: m.end, execStack: image.execStack)
+            p.hostBytesWritten = m.hostBytesWritten
+            return p
         }
         let i: MappedImage
         do {
+            // load_elf_interp: ET_EXEC or ET_DYN (ELFImage checked that),
+            // ET_DYN placed by a mapping of its whole span.
+            let interpBias = interpImage.type == ELFConst.etDyn ? try freeBias(interpImage, mem) : 0
             i = try map(interpImage, bias: interpBias, name: interpName, into: mem)
         } catch let e as ELFError {
-            mem.unmap(m.start, m.end - m.start)
-            throw ELFError.badInterpreter("\(e)")
+            throw ELFError.badInterpreterSegments("\(e)")
         }
-        return LoadedProgram(entry: i.entry, programEntry: m.entry, phdrAddr: m.phdrAddr, phnum: m.phnum,
-                             phent: UInt64(ELFConst.phdrSize), interpBase: i.bias, brkStart: m.end, execStack: execStack)
+        var p = LoadedProgram(entry: i.entry, programEntry: m.entry, phdrAddr: m.phdrAddr, phnum: m.phnum,
+                              phent: UInt64(ELFConst.phdrSize), interpBase: i.bias, brkStart: m.end, execStack: image.execStack)
+        p.hostBytesWritten = m.hostBytesWritten &+ i.hostBytesWritten
+        return p
+    }
+
+    /// Linux's total_mapping_size: from the page of the lowest PT_LOAD to
+    /// the end of the highest, 0 without PT_LOAD (wrapping as in C, which
+    /// the segment checks then refuse).
+    static func span(_ image: ELFImage) -> (first: UInt64, size: UInt64) {
+        var lo = UInt64.max, hi: UInt64 = 0, any = false
+        for ph in image.programHeaders where ph.type == ELFConst.ptLoad {
+            lo = min(lo, ph.vaddr & ~AddressSpace.pageMask)
+            hi = max(hi, ph.vaddr &+ ph.memsz)
+            any = true
+        }
+        return any ? (lo, hi &- lo) : (0, 0)
+    }
+
+    /// The largest power-of-two p_align of the PT_LOADs, at least a page
+    /// (Linux's maximum_alignment), capped at 256 MiB so that a hostile
+    /// value cannot ask for more than the space.
+    static func alignment(_ image: ELFImage) -> UInt64 {
+        var align = AddressSpace.pageSize
+        for ph in image.programHeaders where ph.type == ELFConst.ptLoad
+            && ph.align > align && ph.align & (ph.align &- 1) == 0 && ph.align <= 1 << 28 {
+            align = ph.align
+        }
+        return align
     }
 
     /// The bias that puts an ET_DYN interpreter at the top of the free mmap
     /// area, aligned to its largest segment alignment.
     static func freeBias(_ image: ELFImage, _ mem: AddressSpace) throws -> UInt64 {
-        let loads = image.loadSegments
-        var align = AddressSpace.pageSize
-        for ph in loads where ph.align > align && ph.align & (ph.align - 1) == 0 && ph.align <= 1 << 28 {
-            align = ph.align
+        let align = alignment(image)
+        let (first, size) = span(image)
+        guard size > 0 else { throw ELFError.noLoadableSegments }
+        guard size < 1 << 32 else { throw ELFError.badSegment("the segments span more than 4 GiB") }
+        let len = SegmentPlan.pageUp(size)
+        guard let at = mem.findFree(len + align) else {
+            throw ELFError.badSegment("no free guest address range of \(len) bytes")
         }
-        let first = loads.first!.vaddr & ~AddressSpace.pageMask
-        let last = loads.map { $0.vaddr &+ $0.memsz }.max()!
-        guard last > first, last - first < 1 << 32 else {
-            throw ELFError.badInterpreter("its segments span more than 4 GiB")
-        }
-        let span = pageUp(last) - first
-        guard let at = mem.findFree(span + align) else {
-            throw ELFError.badInterpreter("no free guest address range of \(span) bytes")
-        }
-        // [at, at + span + align) is free; the aligned start inside it
+        // [at, at + len + align) is free; the aligned start inside it
         // that keeps the image highest.
         let start = (at + align) & ~(align - 1)
-        return start - first
+        return start &- first
     }
 
-    /// The bias that puts the lowest PT_LOAD of an ET_DYN image at
+    /// The bias that puts the first PT_LOAD of an ET_DYN program at
     /// `dynBase`, aligned to the largest segment alignment (as Linux 5.10+
-    /// honours p_align for PIE).
+    /// honours p_align for PIE): load_bias = ELF_PAGESTART(base - vaddr),
+    /// wrapping as in C.
     static func dynBias(_ image: ELFImage, _ mem: AddressSpace) throws -> UInt64 {
-        let loads = image.loadSegments
-        var align = AddressSpace.pageSize
-        for ph in loads where ph.align > align && ph.align & (ph.align - 1) == 0 && ph.align <= 1 << 28 {
-            align = ph.align
-        }
-        let first = loads.first!.vaddr & ~AddressSpace.pageMask
-        let base = dynBase(for: mem) & ~(align - 1)
-        guard first <= base else {
-            throw ELFError.badProgramHeaders("position-independent program starts at \(hex(first)), too high to place")
-        }
-        return base - first
+        guard let first = image.loadSegments.first else { throw ELFError.noLoadableSegments }
+        let (_, size) = span(image)
+        guard size > 0 else { throw ELFError.noLoadableSegments }
+        let base = dynBase(for: mem) & ~(alignment(image) - 1)
+        return (base &- first.vaddr) & ~AddressSpace.pageMask
     }
 
-    /// Maps every PT_LOAD of `image` at `bias`. Checks each address against
-    /// the guest space first, so nothing is mapped when the image is bad.
+    /// Maps every PT_LOAD of `image` at `bias`. Every segment is checked
+    /// first (`SegmentPlan`), so nothing is mapped when one is bad.
     public static func map(_ image: ELFImage, bias: UInt64, name: String, into mem: AddressSpace) throws -> MappedImage {
-        let limit = mem.mmapTop
-        let loads = image.loadSegments.filter { $0.memsz > 0 }
-        guard !loads.isEmpty else { throw ELFError.noLoadableSegments }
-
-        // MARK: Check every range before touching memory.
-        var prevEnd: UInt64 = 0
-        for (i, ph) in loads.enumerated() {
-            let (start, o1) = ph.vaddr.addingReportingOverflow(bias)
-            let (end, o2) = start.addingReportingOverflow(ph.memsz)
-            guard !o1, !o2, end <= limit else {
-                throw ELFError.badProgramHeaders(
-                    "segment at \(hex(ph.vaddr)) of \(hex(ph.memsz)) bytes lies beyond the \(limit >> 30) GiB guest address space")
+        var plans: [SegmentPlan] = []
+        for (i, ph) in image.programHeaders.enumerated() where ph.type == ELFConst.ptLoad {
+            if let p = try SegmentPlan(ph, index: i, bias: bias, fileSize: image.source.size, limit: mem.mmapTop) {
+                plans.append(p)
             }
-            guard start & ~AddressSpace.pageMask >= minAddress else {
-                throw ELFError.badProgramHeaders("segment at \(hex(ph.vaddr)) would map page zero")
-            }
-            if i > 0, start < prevEnd {
-                throw ELFError.badProgramHeaders("segments overlap at \(hex(ph.vaddr))")
-            }
-            prevEnd = end
+        }
+        guard let lowest = plans.map(\.pageStart).min(), let highest = plans.map(\.end).max() else {
+            throw ELFError.noLoadableSegments
         }
         let (entry, oe) = image.entry.addingReportingOverflow(bias)
-        guard !oe, entry < mem.size else {
-            throw ELFError.badHeader("entry point \(hex(image.entry)) lies outside the address space")
-        }
+        guard !oe, entry < mem.size else { throw ELFError.badEntry(image.entry) }
 
-        // MARK: Map pages. A page shared by two segments gets both segments'
-        // permissions, as the kernel's second MAP_FIXED would leave the
-        // union of what both need readable.
-        var prevPageEnd: UInt64 = 0
-        var prevProt: Int32 = 0
-        for ph in loads {
-            let start = (ph.vaddr + bias) & ~AddressSpace.pageMask
-            let end = pageUp(ph.vaddr + bias + ph.memsz)
-            mem.mapFixed(start, end - start, prot: ph.prot, name: name, offset: ph.offset & ~AddressSpace.pageMask)
-            if start < prevPageEnd {
-                _ = mem.protect(start, min(prevPageEnd, end) - start, prot: ph.prot | prevProt)
+        // A page shared by consecutive segments gets both segments'
+        // permissions (more lenient than Linux, where the later MAP_FIXED
+        // decides): code and data packed into one page keep working.
+        var written: UInt64 = 0
+        var prev: SegmentPlan? = nil
+        for p in plans {
+            written &+= try p.apply(image.source, name: name, into: mem)
+            if let q = prev, p.pageStart < SegmentPlan.pageUp(q.end), SegmentPlan.pageUp(q.end) <= SegmentPlan.pageUp(p.end) {
+                _ = mem.protect(p.pageStart, SegmentPlan.pageUp(q.end) - p.pageStart, prot: p.prot | q.prot)
             }
-            if end >= prevPageEnd {
-                prevPageEnd = end
-                prevProt = ph.prot
-            }
+            prev = p
         }
-
-        // MARK: Copy the file bytes; the rest of each segment is zero.
-        for ph in loads {
-            let addr = ph.vaddr + bias
-            if ph.filesz > 0 {
-                image.bytes.withUnsafeBytes { buf in
-                    mem.poke(addr, UnsafeRawBufferPointer(rebasing: buf[Int(ph.offset)..<Int(ph.offset + ph.filesz)]))
-                }
-            }
-            // mapFixed zero-fills fresh pages; clear the tail of the last
-            // file page explicitly all the same, since it may be shared.
-            let bssStart = addr + ph.filesz
-            let tailEnd = min(pageUp(bssStart), addr + ph.memsz)
-            if tailEnd > bssStart {
-                mem.host(bssStart).initializeMemory(as: UInt8.self, repeating: 0, count: Int(tailEnd - bssStart))
-            }
-        }
-
-        let first = loads.first!
-        let last = loads.max { $0.vaddr + $0.memsz < $1.vaddr + $1.memsz }!
         return MappedImage(bias: bias, entry: entry, phdrAddr: phdrAddress(image, bias: bias),
                            phnum: UInt64(image.programHeaders.count),
-                           start: (first.vaddr + bias) & ~AddressSpace.pageMask,
-                           end: pageUp(last.vaddr + bias + last.memsz))
+                           start: lowest, end: SegmentPlan.pageUp(highest), hostBytesWritten: written)
     }
 
     /// AT_PHDR: where the program header table is in memory. Linux takes it
@@ -250,10 +232,6 @@ public enum ELFLoader {
         guard let p = path.withCString({ realpath($0, nil) }) else { return path.displayString }
         defer { free(p) }
         return [UInt8](cString: p).displayString
-    }
-
-    static func pageUp(_ a: UInt64) -> UInt64 {
-        (a &+ AddressSpace.pageMask) & ~AddressSpace.pageMask
     }
 }
 

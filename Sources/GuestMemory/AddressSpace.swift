@@ -60,6 +60,9 @@ public final class AddressSpace: @unchecked Sendable {
     /// maps or unmaps.
     var regionList: [Region] = []
     let regionLock: UnsafeMutablePointer<pthread_mutex_t>
+    /// Guest ranges backed by host MAP_PRIVATE file mappings (FileBacking.swift),
+    /// guarded by `regionLock`.
+    var fileBacked: [Range<UInt64>] = []
 
     /// Set once a file is mapped shared: translation then looks for other
     /// views of the pages it reads (`markAliases`).

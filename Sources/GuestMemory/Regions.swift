@@ -215,6 +215,7 @@ extension AddressSpace {
     /// Returns host pages to the kernel; they read back as zero.
     func discard(_ addr: UInt64, _ len: UInt64) {
         if len == 0 { return }
+        dropFileBacking(addr, len)
         madvise(host(addr), Int(len), MADV_DONTNEED)
     }
 

@@ -210,6 +210,10 @@ extension LinuxProcess {
     /// under qemu. The options then travel in QEMU_* variables that the new
     /// emulator reads and removes again (`ExecEnvironment`).
     func execEmulator(_ target: ExecTarget, argv: [[UInt8]], envp: [[UInt8]], execfn: [UInt8]? = nil) -> Int {
+        // A program the loader would refuse fails here, while this image
+        // can still return the error (an open file is checked by the new
+        // emulator instead).
+        if target.fd == nil, let failed = checkExecImage(target.path) { return failed }
         let model = CPUModel.of(midr: cpu.r[Slot.midr])
         let emulator: [UInt8]?
         if access("/proc/self/exe", X_OK) == 0 {

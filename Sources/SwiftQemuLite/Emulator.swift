@@ -64,13 +64,7 @@ public struct EmulatorConfig: Sendable {
 
     /// `/usr/aarch64-linux-gnu`, or what SWIFT_QEMU_LITE_DEFAULT_SYSROOT
     /// says (empty: none), so tests can stand for a machine without it.
-    public static var standardDefaultSysroot: String? {
-        if let v = getenv("SWIFT_QEMU_LITE_DEFAULT_SYSROOT") {
-            let s = String(cString: v)
-            return s.isEmpty ? nil : s
-        }
-        return "/usr/aarch64-linux-gnu"
-    }
+    public static var standardDefaultSysroot: String? { ELFLoader.standardDefaultSysroot }
 
     public init(programPath: String, argv: [String]? = nil, environment: [String] = [], sysroot: String? = nil,
                 strace: Bool = false, stackSize: UInt64 = 8 << 20, randomSeed: UInt64? = nil,
@@ -129,7 +123,9 @@ public final class Emulator {
         let image: ELFImage
         do {
             if let fd = config.programFD {
-                image = try ELFImage(bytes: Emulator.readAll(fd: fd))
+                // The image owns the descriptor and closes it once loaded,
+                // so the guest does not inherit it.
+                image = try ELFImage.read(fd: fd)
             } else {
                 image = try ELFImage.read(file: config.programFile)
             }
@@ -185,7 +181,7 @@ public final class Emulator {
         process = LinuxProcess(mem: mem, cpu: cpu, executor: executor, brkStart: program.brkStart, options: options)
         var symbols = GuestSymbols()
         if !config.logItems.intersection([.inAsm, .exec]).isEmpty {
-            symbols = GuestSymbols(elf: image.bytes, bias: program.programEntry &- image.entry)
+            symbols = GuestSymbols(elf: image.wholeFile() ?? [], bias: program.programEntry &- image.entry)
         }
         installLog(config.logItems, info: options.procInfo, symbols: symbols)
     }
@@ -238,35 +234,13 @@ public final class Emulator {
         return info
     }
 
-    /// Finds the dynamic loader `interp` (an absolute guest path such as
-    /// /lib/ld-linux-aarch64.so.1), as qemu-aarch64 would and a bit more:
-    /// under the sysroot when one is given, else on the host when the host
-    /// has an arm64 one, else under `defaultSysroot`, which then becomes
-    /// the sysroot of the run. Throws `interpreterNotFound` with every
-    /// path tried.
+    /// Finds the dynamic loader `interp` (see `ELFLoader.findInterpreter`),
+    /// resolving paths under a sysroot as the guest's are.
     public static func findInterpreter(_ interp: [UInt8], sysroot: [UInt8]?, defaultSysroot: String?) throws
         -> (image: ELFImage, path: [UInt8], sysroot: [UInt8]?) {
-        var candidates: [([UInt8], [UInt8]?)] = []
-        if let root = sysroot {
-            candidates.append((xlatSysrootPath(root: root, interp), root))
-            candidates.append((interp, nil))
-        } else {
-            candidates.append((interp, nil))
-            if let root = defaultSysroot?.bytes { candidates.append((xlatSysrootPath(root: root, interp), root)) }
+        try ELFLoader.findInterpreter(interp, sysroot: sysroot, defaultSysroot: defaultSysroot) {
+            xlatSysrootPath(root: $0, $1)
         }
-        for (path, root) in candidates {
-            guard let image = try? ELFImage.read(file: path) else { continue }
-            // A host loader of another machine (x86-64) is no candidate.
-            return (image, path, root)
-        }
-        // Name what was looked for under the sysroot, not where its links led.
-        let shown = interp.displayString
-        var named: [String] = []
-        if let root = sysroot?.displayString { named.append(joinSysroot(root, shown)); named.append(shown) } else {
-            named.append(shown)
-            if let root = defaultSysroot { named.append(joinSysroot(root, shown)) }
-        }
-        throw ELFError.interpreterNotFound(shown, searched: named)
     }
 
     /// `path` made absolute and free of symbolic links when it exists.
@@ -276,10 +250,6 @@ public final class Emulator {
         return [UInt8](cString: p)
     }
 
-    static func joinSysroot(_ root: String, _ p: String) -> String {
-        root.hasSuffix("/") ? String(root.dropLast()) + p : root + p
-    }
-
     /// Runs the guest until it exits or is killed by a signal.
     public func run() -> Termination {
         process.run()
@@ -287,23 +257,6 @@ public final class Emulator {
 
     /// Guest instructions executed so far (by the main thread's CPU).
     public var instructionCount: UInt64 { cpu.r[Slot.icount] }
-
-    /// Reads the whole file open at `fd` from offset 0 and closes it, so
-    /// the guest does not inherit it.
-    static func readAll(fd: Int32) throws -> [UInt8] {
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 1 << 16)
-        var off: off_t = 0
-        while true {
-            let n = pread(fd, &buf, buf.count, off)
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw ELFError.unreadable(String(cString: strerror(errno))) }
-            if n == 0 { return out }
-            out += buf[0..<n]
-            off += off_t(n)
-        }
-    }
 
     /// 16 AT_RANDOM bytes from a seed, by SplitMix64.
     static func seededRandom(_ seed: UInt64) -> [UInt8] {

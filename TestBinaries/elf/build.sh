@@ -12,3 +12,5 @@ aarch64-linux-gnu-gcc -nostdlib -Wl,--build-id=none -Wl,-z,max-page-size=4096 -W
 aarch64-linux-gnu-gcc -c -o tiny.o tiny.S
 # Dies by SIGSEGV.
 aarch64-linux-gnu-gcc -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=4096 -s -o segv segv.S
+# Runs execve(argv[1], argv + 1) and exits with the errno when it fails.
+aarch64-linux-gnu-gcc -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=4096 -s -o execarg execarg.S
