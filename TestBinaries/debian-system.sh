@@ -3,7 +3,8 @@
 # `debootstrap --foreign`, the emulator registered with binfmt_misc (F
 # flag), chroot into it, and then a whole system, as users live it.
 #
-#   TestBinaries/debian-system.sh [--python-tests] [--only LIST] [DIR]
+#   TestBinaries/debian-system.sh [--python-tests] [--only LIST] [--proc-early]
+#                                 [--reuse-root | --exec CMD] [DIR]
 #
 # Runs as root on an x86_64 Debian/Ubuntu host with Linux >= 6.7 (each user
 # namespace has its own binfmt_misc instance there; the host's binfmt_misc

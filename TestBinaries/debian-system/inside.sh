@@ -342,7 +342,7 @@ python_tests() {
         # shellcheck disable=SC2086
         timeout -k 10 $((DS_TEST_TIMEOUT * 12 + 600)) chroot "$R" /usr/bin/env -i \
             PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C TERM=dumb \
-            python3 -m test --timeout "$DS_TEST_TIMEOUT" --junit-xml /root/pytests.xml $DS_PYTHON_MODULES
+            python3 -m test -j1 --timeout "$DS_TEST_TIMEOUT" --junit-xml /root/pytests.xml $DS_PYTHON_MODULES
     } > "$log" 2>&1 || rc=$?
     echo "python-tests: regrtest exited $rc in $(( $(date +%s) - t0 )) s (log: $log)"
     python3 "$DS_HERE/debian-system/junit-summary.py" "$R/root/pytests.xml" "$log" | tee "$LOGS/python-tests.txt"
