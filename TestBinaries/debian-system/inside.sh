@@ -338,7 +338,9 @@ python_tests() {
     t0=$(date +%s)
     {
         C apt-get install -y --no-install-recommends libpython3.11-testsuite
-        rm -f "$R/root/pytests.xml"
+        # Pids repeat from run to run in a new pid namespace: a crashed
+        # run's test_python_PID directories would be in the way.
+        rm -rf "$R/root/pytests.xml" "$R"/tmp/test_python_*
         # shellcheck disable=SC2086
         timeout -k 10 $((DS_TEST_TIMEOUT * 12 + 600)) chroot "$R" /usr/bin/env -i \
             PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C TERM=dumb \

@@ -34,8 +34,9 @@ verdict = {}
 tail = []
 if len(sys.argv) > 2:
     text = open(sys.argv[2], errors="replace").read()
-    for m in re.finditer(r"^(?:test )?(test_\w+) (failed|passed|skipped|crashed|timed out)\b(.*)$", text, re.M):
-        verdict[m.group(1)] = (m.group(2) + m.group(3)).strip()
+    # "0:01:11 load avg: 1.2 [ 1/12/1] test_os failed (3 errors, 1 failure) (1 min 5 sec)"
+    for m in re.finditer(r"\] (test_\w+) (passed|failed|skipped|crashed|timed out|resource denied)( \((?![\d.]+ (?:sec|min))[^)]*\))?", text):
+        verdict[m.group(1)] = m.group(2) + (m.group(3) or "")
     for m in re.finditer(r"^\d+ tests? (OK|failed|skipped|altered the execution environment|omitted|run no tests):?\n((?:    .*\n)*)", text, re.M):
         for mod in m.group(2).split():
             verdict.setdefault(mod, {"OK": "passed"}.get(m.group(1), m.group(1)))
