@@ -134,6 +134,9 @@ after_second_stage() {
     mount --bind "$DS_MIRROR" "$R/mirror"
     mount -o remount,bind,ro "$R/mirror"
     cp "$R/root/syscheck/sources.list" "$R/etc/apt/sources.list"
+    # debootstrap writes no /etc/hosts; without one "localhost" does not
+    # resolve (CPython's socket tests bind to it).
+    [ -e "$R/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$R/etc/hosts"
 }
 
 # --- 2. apt and dpkg ------------------------------------------------------------
