@@ -54,7 +54,14 @@ step() {
         if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
             echo "REASON: $desc timed out after ${DS_TIMEOUT}s"
         else
-            echo "REASON: $desc exited $rc: $(grep -v '^[[:space:]]*$' "$LOGS/.out" | tail -1 | cut -c1-200)"
+            # The last line the command printed, not bash's report of its death.
+            local last
+            last="$(grep -v -e '^[[:space:]]*$' -e 'inside.sh: line [0-9]*: ' "$LOGS/.out" | tail -1 | cut -c1-200)"
+            if [ "$rc" -gt 128 ]; then
+                echo "REASON: $desc killed by signal $((rc - 128)): $last"
+            else
+                echo "REASON: $desc exited $rc: $last"
+            fi
         fi
         return 1
     fi
@@ -141,6 +148,9 @@ after_second_stage() {
 
 # --- 2. apt and dpkg ------------------------------------------------------------
 check_apt_update() {
+    if ! grep -q '^_apt:' "$R/etc/passwd"; then
+        ok "no _apt user in the root: apt could not sandbox (is the second stage done?)"; return 1
+    fi
     step "apt-get update" C apt-get update
     if grep -q unsandboxed <<< "$out"; then
         ok "apt fell back to downloading unsandboxed as root"; return 1
