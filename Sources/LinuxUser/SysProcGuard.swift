@@ -255,11 +255,7 @@ extension LinuxProcess {
     /// (found by opening the link itself with hostOPath|O_NOFOLLOW), or nil
     /// to ask the host.
     func guardProcReadlink(dirfd: Int, _ hostPath: UnsafePointer<CChar>) -> [UInt8]?? {
-        let fd = HostSyscall.call(HostNR.openat, dirfd, Int(bitPattern: hostPath), Int(hostOPath | O_NOFOLLOW | O_CLOEXEC))
-        guard fd >= 0 else { return nil }
-        defer { close(Int32(truncatingIfNeeded: fd)) }
-        guard isProcFd(fd), let canonical = fdPath(fd) else { return nil }
-        guard case .own(let c) = procPlace(LinuxProcess.procComponents(canonical)), let name = c.first else { return nil }
+        guard let c = ownProcLink(dirfd: dirfd, hostPath), let name = c.first else { return nil }
         switch (String(decoding: name, as: UTF8.self), c.count) {
         case ("exe", 1):
             guard !options.programFile.isEmpty else { return .some(nil) }
@@ -305,5 +301,26 @@ extension LinuxProcess {
         }
         ProcFds.prune()
         return r
+    }
+}
+
+extension LinuxProcess {
+    /// The components below this process's /proc directory of the file
+    /// `path` names without following a final link (O_PATH|O_NOFOLLOW),
+    /// or nil when it is not there.
+    func ownProcLink(dirfd: Int, _ hostPath: UnsafePointer<CChar>) -> [[UInt8]]? {
+        let fd = HostSyscall.call(HostNR.openat, dirfd, Int(bitPattern: hostPath), Int(hostOPath | O_NOFOLLOW | O_CLOEXEC))
+        guard fd >= 0 else { return nil }
+        defer { close(Int32(truncatingIfNeeded: fd)) }
+        guard isProcFd(fd), let canonical = fdPath(fd) else { return nil }
+        guard case .own(let c) = procPlace(LinuxProcess.procComponents(canonical)) else { return nil }
+        return c
+    }
+
+    /// True when `path` (from `dirfd`) is this process's exe link by any
+    /// spelling; only paths ending in "exe" are looked at.
+    func isOwnExe(dirfd: Int, _ path: [UInt8]) -> Bool {
+        guard path.count >= 3, path.suffix(3).elementsEqual("exe".utf8) else { return false }
+        return path.withCString { ownProcLink(dirfd: dirfd, $0) } == ["exe".bytes]
     }
 }

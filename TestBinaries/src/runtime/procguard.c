@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+extern char **environ;
 #include "rtcommon.h"
 
 static int probe[2];
@@ -285,6 +286,22 @@ static void other_tests(void)
     n = readlinkat(dself, "exe", b, sizeof b - 1);
     if (n > 0) { b[n] = 0; same += !strcmp(a, b); }
     printf("exe links %d: same target %d\n", total, same);
+    /* execve through spellings of the own exe runs this program again. */
+    const char *runs[] = { "/proc/self/exe", "//proc/self/exe", "l_self/exe", "l_proc/self/../self/exe", "/proc/thread-self/exe" };
+    int ran = 0;
+    for (int i = 0; i < 6; i++) {
+        pid_t c = fork();
+        if (c == 0) {
+            char *args[] = { "procguard", "exe-child", NULL };
+            if (i < 5) execv(runs[i], args);
+            else syscall(SYS_execveat, open("/proc/self", O_RDONLY | O_DIRECTORY), "exe", args, environ, 0);
+            _exit(1);
+        }
+        int st = 0;
+        waitpid(c, &st, 0);
+        ran += WIFEXITED(st) && WEXITSTATUS(st) == 42;
+    }
+    printf("execve of exe spellings 6: ran this program %d\n", ran);
     int fd = openat(dself, "exe", O_RDONLY);
     char magic[4] = "";
     CHECK(fd >= 0 && read(fd, magic, 4) == 4 && !memcmp(magic, "\177ELF", 4));
@@ -330,7 +347,10 @@ static void fuzz(long iterations)
         char path[600];
         fmt(path, sizeof path, pat, name);
         if (!strcmp(name, "mem")) {
-            int f = open(path, O_RDONLY);
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            int dk = (seed >> 33) % 8;
+            int f = dk < 3 && ncomp > 0 ? openat(dk == 0 ? dself : dk == 1 ? dproc : dtask, strchr(path + 2, '/') + 1, O_RDONLY)
+                                        : open(path, O_RDONLY);
             if (f < 0) { errs++; continue; }
             opened++;
             int v = 0;
@@ -338,7 +358,16 @@ static void fuzz(long iterations)
             close(f);
             continue;
         }
-        const char *r = check_view(AT_FDCWD, path, name);
+        /* A quarter of the spellings are relative to a directory fd. */
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        int dk = (seed >> 33) % 8;
+        int dfd = AT_FDCWD;
+        const char *rel = path;
+        if (dk < 3 && ncomp > 0) {
+            dfd = dk == 0 ? dself : dk == 1 ? dproc : dtask;
+            rel = strchr(path + 2, '/') + 1;
+        }
+        const char *r = check_view(dfd, rel, name);
         if (!strcmp(r, "guest")) opened++; else if (!strcmp(r, "HOST") || !strcmp(r, "INCOMPLETE")) { hostv++; printf("  fuzz %s: %s\n", path, r); } else errs++;
     }
     printf("fuzz %ld spellings: guest view %ld, errno %ld, host view %ld\n", iterations, opened, errs, hostv);
@@ -356,6 +385,7 @@ static void *thread_main(void *arg)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "exe-child")) return 42;
     long iterations = argc > 1 ? atol(argv[1]) : 2000;
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (pipe(probe) != 0) return 1;
