@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -374,6 +375,34 @@ static void fuzz(long iterations)
     failures += hostv;
 }
 
+/* `procguard fds`: the emulator's own descriptors (the -D log) are not
+ * the guest's: not listed, not open to fcntl, not closed by close_range,
+ * not replaced by dup2. Used by EmulatorFdTests with -D. */
+static int fds_mode(void)
+{
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    long top = rl.rlim_max > 1 << 16 ? 1 << 16 : (long)rl.rlim_max;  /* where the emulator puts its own */
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *de;
+    long highest = -1;
+    while (d && (de = readdir(d))) if (de->d_name[0] != '.' && atol(de->d_name) > highest) highest = atol(de->d_name);
+    if (d) closedir(d);
+    printf("highest listed fd below 1000: %s\n", highest < 1000 ? "yes" : "no");
+    long open_high = 0;
+    for (long fd = 1000; fd < top; fd++) if (fcntl((int)fd, F_GETFD) >= 0) open_high++;
+    printf("open fds from 1000: %ld\n", open_high);
+    long dup_ok = 0;
+    for (long fd = top - 70; fd < top; fd++) if (dup2(1, (int)fd) == fd) { dup_ok++; close((int)fd); }
+    printf("dup2 onto the top 70 fds: %ld\n", dup_ok);
+    syscall(SYS_close_range, 3, ~0U, 0);
+    long open_after = 0;
+    for (long fd = 3; fd < top; fd++) if (fcntl((int)fd, F_GETFD) >= 0) open_after++;
+    printf("open fds from 3 after close_range: %ld\n", open_after);
+    getppid(); /* logged after close_range */
+    return 0;
+}
+
 static void *thread_main(void *arg)
 {
     (void)arg;
@@ -386,6 +415,7 @@ static void *thread_main(void *arg)
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "exe-child")) return 42;
+    if (argc > 1 && !strcmp(argv[1], "fds")) return fds_mode();
     long iterations = argc > 1 ? atol(argv[1]) : 2000;
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (pipe(probe) != 0) return 1;
