@@ -74,7 +74,7 @@ extension LinuxProcess {
     /// /proc/self/exe, the sysroot's file when the sysroot has it, else
     /// the path as given. Every path-taking syscall goes through here.
     public func xlatPath(_ p: [UInt8], followLast: Bool = true) -> [UInt8] {
-        if !options.programFile.isEmpty, followLast, isProcSelf(p, "exe") { return options.programFile }
+        if !options.programFile.isEmpty, followLast, isProcSelf(p, "exe") || isOwnExe(dirfd: Int(AT_FDCWD), p) { return options.programFile }
         guard let root = options.sysrootFile else { return p }
         return xlatSysrootPath(root: root, p, followLast: followLast)
     }

@@ -115,7 +115,8 @@ extension LinuxProcess {
             shown = "/dev/fd/\(dirfd)".bytes
         } else {
             let nofollow = flags & noFollowLink != 0 ? Int(O_NOFOLLOW) : 0
-            let hostName = name.first == 0x2f ? xlatPath(name, followLast: nofollow == 0) : name
+            var hostName = name.first == 0x2f ? xlatPath(name, followLast: nofollow == 0) : name
+            if nofollow == 0, !options.programFile.isEmpty, isOwnExe(dirfd: Int(dirfd), name) { hostName = options.programFile }
             fd = hostName.withCString {
                 HostSyscall.call(HostNR.openat, Int(dirfd), Int(bitPattern: $0), Int(O_RDONLY | O_CLOEXEC) | nofollow)
             }

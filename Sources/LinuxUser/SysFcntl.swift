@@ -37,6 +37,12 @@ enum GuestF {
 extension LinuxProcess {
     func sysFcntl(_ a: SysArgs) -> Int {
         let fd = a.i32(0), cmd = a.i32(1)
+        if EmulatorFds.contains(Int32(truncatingIfNeeded: fd)) { return -Errno.EBADF }
+        if cmd == 0 || cmd == 1030 { // F_DUPFD, F_DUPFD_CLOEXEC: a served fd's copy is served too
+            let r = HostSyscall.call(HostNR.fcntl, fd, cmd, a.int(2))
+            if r >= 0 { noteDup(Int32(truncatingIfNeeded: fd), Int32(truncatingIfNeeded: r)) }
+            return r
+        }
         if cmd == GuestF.getfl {
             let r = HostSyscall.call(HostNR.fcntl, fd, cmd)
             return r < 0 ? r : xlatOpenFlagsToGuest(r)

@@ -31,24 +31,24 @@ extension LinuxProcess {
     /// host open flags.
     func openGuestPath(_ path: UInt64, guestFlags: Int, _ open: (UnsafePointer<CChar>, Int) -> Int) -> Int {
         let flags = xlatOpenFlagsToHost(guestFlags)
-        if let p = mem.readCStringBytes(path, max: 64), p.hasPrefix("/proc/".bytes), let bytes = syntheticProcFile(p) {
-            if flags & Int(O_ACCMODE) != Int(O_RDONLY) { return -Errno.EACCES }
-            return openSynthetic(bytes, cloexec: guestFlags & GuestO.cloexec != 0)
-        }
-        return withPath(path, followLast: flags & Int(O_NOFOLLOW) == 0) { open($0, flags) }
+        let fd = withPath(path, followLast: flags & Int(O_NOFOLLOW) == 0) { open($0, flags) }
+        return guardProcOpen(fd, guestFlags: guestFlags)
     }
 
     func sysRead(_ a: SysArgs) -> Int {
+        if let r = procFdIO(Int32(truncatingIfNeeded: a.i32(0)), a[1], a.int(2), offset: nil, write: false) { return r }
         guard let buf = outBuf(a[1], a.int(2)) else { return -Errno.EFAULT }
         return HostSyscall.call(HostNR.read, a.i32(0), Int(bitPattern: buf), a.int(2))
     }
 
     func sysWrite(_ a: SysArgs) -> Int {
+        if let r = procFdIO(Int32(truncatingIfNeeded: a.i32(0)), a[1], a.int(2), offset: nil, write: true) { return r }
         guard let buf = inBuf(a[1], a.int(2)) else { return -Errno.EFAULT }
         return HostSyscall.call(HostNR.write, a.i32(0), Int(bitPattern: buf), a.int(2))
     }
 
     func sysPread(_ a: SysArgs, write: Bool) -> Int {
+        if let r = procFdIO(Int32(truncatingIfNeeded: a.i32(0)), a[1], a.int(2), offset: a[3], write: write) { return r }
         guard let buf = write ? inBuf(a[1], a.int(2)) : outBuf(a[1], a.int(2)) else { return -Errno.EFAULT }
         return HostSyscall.call(write ? HostNR.pwrite64 : HostNR.pread64, a.i32(0), Int(bitPattern: buf), a.int(2), a.int(3))
     }
@@ -188,11 +188,19 @@ extension LinuxProcess {
         guard let path = mem.readCStringBytes(a[1], max: Int(PATH_MAX)) else { return -Errno.EFAULT }
         let size = a.int(3)
         guard size > 0 else { return -Errno.EINVAL }
-        if isProcSelf(path, "exe") && !options.programFile.isEmpty {
-            var target = options.programFile
-            if let rp = target.withCString({ realpath($0, nil) }) { target = [UInt8](cString: rp); free(rp) }
+        _ = path
+        var answer: [UInt8]?? = nil
+        let r0 = withPath(a[1], followLast: false) { hostPath in
+            answer = guardProcReadlink(dirfd: a.i32(0), hostPath)
+            return 0
+        }
+        if r0 < 0 { return r0 }
+        switch answer {
+        case .some(.some(let target)):
             let bytes = Array(target.prefix(size))
             return mem.write(a[2], bytes) ? bytes.count : -Errno.EFAULT
+        case .some(.none): return -Errno.ENOENT
+        case .none: break
         }
         guard let buf = outBuf(a[2], size) else { return -Errno.EFAULT }
         return withPath(a[1], followLast: false) { HostSyscall.call(HostNR.readlinkat, a.i32(0), Int(bitPattern: $0), Int(bitPattern: buf), size) }
@@ -201,7 +209,11 @@ extension LinuxProcess {
     func sysGetdents64(_ a: SysArgs) -> Int {
         // struct linux_dirent64 has the same layout on arm64 and x86_64.
         guard let buf = outBuf(a[1], a.i32(2)) else { return -Errno.EFAULT }
-        return HostSyscall.call(HostNR.getdents64, a.i32(0), Int(bitPattern: buf), a.i32(2))
+        let r = HostSyscall.call(HostNR.getdents64, a.i32(0), Int(bitPattern: buf), a.i32(2))
+        if r > 0, !EmulatorFds.fds.isEmpty, let e = ProcFds.get(Int32(truncatingIfNeeded: a.i32(0))), e.kind == .fdDir {
+            return filterEmulatorFds(buf, r)
+        }
+        return r
     }
 
     // MARK: stat family
@@ -242,7 +254,18 @@ extension LinuxProcess {
     // MARK: Descriptors
 
     func sysDup3(_ a: SysArgs) -> Int {
-        HostSyscall.call(HostNR.dup3, a.i32(0), a.i32(1), xlatOpenFlagsToHost(a.i32(2)))
+        let old = Int32(truncatingIfNeeded: a.i32(0)), new = Int32(truncatingIfNeeded: a.i32(1))
+        if EmulatorFds.contains(old) || EmulatorFds.contains(new) { return -Errno.EBADF }
+        let r = HostSyscall.call(HostNR.dup3, a.i32(0), a.i32(1), xlatOpenFlagsToHost(a.i32(2)))
+        if r >= 0 { noteDup(old, Int32(truncatingIfNeeded: r)) }
+        return r
+    }
+
+    /// A served descriptor's dup shares its entry; a number reused by dup2
+    /// or dup3 forgets the old one.
+    func noteDup(_ old: Int32, _ new: Int32) {
+        guard ProcFds.active.load(ordering: .relaxed) else { return }
+        ProcFds.set(new, ProcFds.get(old))
     }
 
     func sysPipe2(_ a: SysArgs) -> Int {

@@ -28,22 +28,6 @@ public struct ProcInfo: Sendable {
 }
 
 extension LinuxProcess {
-    /// Contents of a /proc file generated for the guest, or nil to use the host's.
-    func syntheticProcFile(_ path: [UInt8]) -> [UInt8]? {
-        switch procSelfEntry(path) {
-        case "maps": return Array(procMaps().utf8)
-        case "auxv": return procAuxv()
-        case "cmdline": return procGuestBytes(options.procInfo.argStart, options.procInfo.argEnd)
-        case "environ": return procGuestBytes(options.procInfo.envStart, options.procInfo.envEnd)
-        case "stat": return procStat()
-        case "comm": return threadName + [0x0a]
-        case "status": return procStatus()
-        default: break
-        }
-        if path == "/proc/cpuinfo".bytes { return Array(procCpuinfo().utf8) }
-        return nil
-    }
-
     /// The host's status with the guest's comm on the Name line (the rest,
     /// ids, memory and signal figures, is the emulator process's own).
     func procStatus() -> [UInt8]? {

@@ -55,7 +55,13 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(20, "epoll_create1", [.int]) { p, a in HostSyscall.call(HostNetNR.epoll_create1, a.i32(0)) },
     SyscallRow(21, "epoll_ctl", nil, note: "struct epoll_event converted (16 bytes on arm64, packed 12 on x86_64)") { $0.sysEpollCtl($1) },
     SyscallRow(22, "epoll_pwait", nil, note: "the signal mask is installed for the duration of the wait, atomically, as the kernel does") { $0.sysEpollPwait($1) },
-    SyscallRow(23, "dup", [.int]) { p, a in HostSyscall.call(HostNR.dup, a.i32(0)) },
+    SyscallRow(23, "dup", [.int]) { p, a in
+        let old = Int32(truncatingIfNeeded: a.i32(0))
+        if EmulatorFds.contains(old) { return -Errno.EBADF }
+        let r = HostSyscall.call(HostNR.dup, a.i32(0))
+        if r >= 0 { p.noteDup(old, Int32(truncatingIfNeeded: r)) }
+        return r
+    },
     SyscallRow(24, "dup3", [.int, .int, .int]) { $0.sysDup3($1) },
     SyscallRow(32, "flock", nil) { p, a in HostSyscall.call(HostNR.flock, a.i32(0), a.i32(1)) },
     SyscallRow(33, "mknodat", nil) { p, a in p.withPath(a[1], followLast: false) { HostSyscall.call(HostNetNR.mknodat, a.i32(0), Int(bitPattern: $0), a.i32(2), a.i32(3)) } },
@@ -75,10 +81,13 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(54, "fchownat", [.atfd, .str, .int, .int, .atFlags]) { $0.sysFchownat($1) },
     SyscallRow(55, "fchown", [.int, .int, .int]) { p, a in HostSyscall.call(HostNR.fchown, a.i32(0), a.i32(1), a.i32(2)) },
     SyscallRow(56, "openat", [.atfd, .str, .openFlags, .openMode], note: "flags translated (O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE differ); absolute paths under the sysroot first; /proc/self/{exe,maps,auxv,cmdline,environ,stat,comm} and /proc/cpuinfo describe the guest") { $0.sysOpenat($1) },
-    SyscallRow(57, "close", [.int]) { p, a in HostSyscall.call(HostNR.close, a.i32(0)) },
+    SyscallRow(57, "close", [.int], note: "the emulator's own fds (the -D log) are not open for the guest: EBADF") { $0.sysClose($1) },
     SyscallRow(59, "pipe2", nil) { $0.sysPipe2($1) },
     SyscallRow(61, "getdents64", [.int, .cptr, .int]) { $0.sysGetdents64($1) },
-    SyscallRow(62, "lseek", [.int, .long, .whence]) { p, a in HostSyscall.call(HostNR.lseek, a.i32(0), a.int(1), a.i32(2)) },
+    SyscallRow(62, "lseek", [.int, .long, .whence], note: "/proc/self/mem and pagemap fds are served by the emulator") { p, a in
+        if let e = ProcFds.get(Int32(truncatingIfNeeded: a.i32(0))), e.kind != .fdDir { return p.procFdSeek(e, a.int(1), a.i32(2)) }
+        return HostSyscall.call(HostNR.lseek, a.i32(0), a.int(1), a.i32(2))
+    },
     SyscallRow(63, "read", [.int, .hex32, .int]) { $0.sysRead($1) },
     SyscallRow(64, "write", [.int, .hex32, .int]) { $0.sysWrite($1) },
     SyscallRow(65, "readv", nil) { $0.sysReadv($1, write: false) },
@@ -183,7 +192,7 @@ let coreSyscallRows: [SyscallRow] = [
     SyscallRow(279, "memfd_create", [.str, .uint]) { $0.sysMemfdCreate($1) },
     SyscallRow(283, "membarrier", nil, note: "the host's: guest threads are host threads") { $0.sysMembarrier($1) },
     SyscallRow(291, "statx", [.atfd, .str, .atFlags, .hex32, .ptr], note: "struct statx is the same on both; passed through") { $0.sysStatx($1) },
-    SyscallRow(436, "close_range", nil) { p, a in HostSyscall.call(HostNetNR.close_range, a.i32(0), a.i32(1), a.i32(2)) },
+    SyscallRow(436, "close_range", nil, note: "the emulator's own fds are left open: the range is closed around them") { $0.sysCloseRange($1) },
     SyscallRow(439, "faccessat2", [.atfd, .str, .accessMode, .atFlags]) { $0.sysFaccessat($1, flags: $1.i32(3)) },
 ]
 

@@ -48,7 +48,7 @@ public enum Tool {
             if let log = settings.logFile, settings.strace || !settings.logItems.isEmpty {
                 let fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
                 if fd < 0 { fail("\(log): \(String(cString: strerror(errno)))") }
-                LinuxUser.Strace.fd = fd
+                LinuxUser.Strace.fd = LinuxUser.EmulatorFds.hide(fd)
             }
             let emulator: Emulator
             do {

@@ -20,7 +20,7 @@ final class RecordedProgramTests: XCTestCase {
         "fileio2", "memlock", "mmsg", "aio", "newcalls",
         "ptys", "sysvipc", "posixmq",
         "bytenames",
-        "creds", "mounts", "hosttime", "schedctl", "procapi",
+        "creds", "mounts", "hosttime", "schedctl", "procapi", "procguard",
         "mmapshared", "shm", "smc", "mremaploop",
         "rtsignals", "rttimers", "cancel", "setxid",
         "go-basic", "go-preempt", "go-net",
@@ -67,6 +67,11 @@ final class RecordedProgramTests: XCTestCase {
     func testSelfModifyingCodeInItsOwnBlock() throws { try check(program: "smc") }
     func testMremapAndMapFixedLoops() throws { try check(program: "mremaploop") }
     func testProcSelfViews() throws { try check(program: "procviews") }
+    /// Every spelling of /proc/self (dirfds, symlinks, PID, TID, task) gives
+    /// the guest's view: maps-like files list only ranges the guest can
+    /// read, /proc/self/mem is the guest's memory with forced access, and
+    /// 2,000 fuzzed spellings never reach a host view. Reference: Linux.
+    func testProcGuestViewOnly() throws { try check(program: "procguard") }
     /// inotify, splice/tee/vmsplice, copy_file_range, readahead, syncfs, fcntl's commands.
     func testFileNotifySpliceFcntl() throws { try check(program: "fileio2") }
     /// mincore residency and ENOMEM for holes; mlock/munlock range checks.
