@@ -105,7 +105,9 @@ extension FeatureSet {
     /// and only for features in this set.
     public func idRegister(_ id: Int, midr: UInt64) -> UInt64? {
         let op0 = 2 | (id >> 14), op1 = (id >> 11) & 7, crn = (id >> 7) & 15, crm = (id >> 3) & 15, op2 = id & 7
-        guard op0 == 3, op1 == 0, crn == 0, crm == 0 || crm >= 2 else { return nil }
+        // The kernel emulates CRm 0 and 2...7 (is_emulated in
+        // arch/arm64/kernel/cpufeature.c); the rest of the space is UNDEFINED.
+        guard op0 == 3, op1 == 0, crn == 0, crm == 0 || (2...7).contains(crm) else { return nil }
         switch (crm, op2) {
         case (0, 0): return midr
         case (0, 5): return 0x8000_0000 // MPIDR_EL1

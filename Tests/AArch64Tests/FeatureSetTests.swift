@@ -157,6 +157,15 @@ final class FeatureSetTests: XCTestCase {
         XCTAssertEqual(FeatureSet.implemented.hwcap2 & (1 << 31), 0)
     }
 
+    /// Linux emulates MRS of the ID space for CRm 0 and 2...7 only.
+    func testEmulatedIDSpace() {
+        let f = FeatureSet.implemented
+        XCTAssertNotNil(f.idRegister(0xC000 | 7 << 3, midr: 0))   // CRm 7
+        XCTAssertNil(f.idRegister(0xC000 | 8 << 3, midr: 0))      // CRm 8
+        XCTAssertNil(f.idRegister(0xC000 | 14 << 3 | 4, midr: 0)) // S3_0_C0_C14_4
+        XCTAssertNil(f.idRegister(0xC000 | 1 << 3, midr: 0))      // CRm 1
+    }
+
     func testTopByteIgnore() {
         XCTAssertEqual(TopByte.branchTarget(0x5A00_0000_0040_1000), 0x0040_1000)
         XCTAssertEqual(TopByte.branchTarget(0x1280_0000_0040_1000), 0x1280_0000_0040_1000)

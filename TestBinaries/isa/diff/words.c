@@ -9,7 +9,8 @@
  *
  * A word is drawn again when its outcome would not be a property of the
  * instruction: SVC (a random system call), reads of the counters, RNDR and
- * TPIDR_EL0 (time, randomness, the host's thread pointer), and register
+ * TPIDR_EL0 (time, randomness, the host's thread pointer), the debug
+ * communications channel (where qemu departs from Linux), and register
  * overlaps the Arm ARM makes CONSTRAINED UNPREDICTABLE. Immediate branches
  * get a target skipping the marker word, BR/BLR/RET and loads and stores
  * get base registers from the harness (fix_special, fix_memory), and cache
@@ -119,6 +120,11 @@ static int reject(uint32_t w) {
         if (op1 == 3 && crn == 13 && crm == 0) return 1;                   /* TPIDR_EL0, TPIDRRO_EL0 */
         if (op1 == 3 && crn == 2 && crm == 4 && op2 < 2) return 1;         /* RNDR, RNDRRS */
         if (op1 == 3 && crn == 9) return 1;                                /* PMU */
+        /* The debug communications channel (op0 = 2, op1 = 3, CRn = 0):
+         * Linux sets MDSCR_EL1.TDCC (__cpu_setup in arch/arm64/mm/proc.S),
+         * so EL0 accesses are UNDEFINED, as in the emulator; qemu 7.2
+         * reads MDCCSR_EL0 as 0. */
+        if (!FLD(w, 19, 1) && op1 == 3 && crn == 0) return 1;
     }
     if ((w & 0x3a000000u) == 0x28000000u) {                                /* pairs */
         int wb = FLD(w, 23, 1), l = FLD(w, 22, 1), v = FLD(w, 26, 1);
