@@ -88,6 +88,7 @@ static int unimplemented(uint32_t w) {
     if ((w & 0xff200400u) == 0xf8200400u) return 1;                       /* LDRAA, LDRAB */
     if ((w & 0xff200000u) == 0xd9200000u) return 1;                       /* MTE tag loads and stores */
     if ((w & 0xfe400000u) == 0x68000000u) return 1;                       /* STGP */
+    if ((w & 0xfffff000u) == 0xd50b7000u && op2 >= 3 && op2 <= 5) return 1; /* DC GVA, DC CGVAC... (MTE) */
     /* Not features, but where qemu 7.2 -cpu max is wrong: it performs
      * MOVI with op = 1, cmode = 1111, o2 = 1 (unallocated in the Arm ARM;
      * o2 = 1 is FMOV .4H/.8H only with op = 0), and it aborts on an
