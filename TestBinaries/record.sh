@@ -78,6 +78,16 @@ CORRECTIONS = {
     ],
     # qemu reports ILL_ILLOPN for an undefined instruction; Linux reports
     # ILL_ILLOPC (arch/arm64/kernel/traps.c do_el0_undef).
+    # qemu 7.2 reports the raw address (a fetch) or 0 (a load beyond its
+    # guest address space) for a fault with bit 55 set; Linux reports
+    # untagged_addr(FAR), bit 55 sign-extended (arch_untagged_si_addr in
+    # arch/arm64/kernel/signal.c, kernel/signal.c force_sig_fault).
+    "tbi": [
+        ("blr to bit 55 set: SIGSEGV, pc is the full address yes, si_addr sign-extended from bit 55 no",
+         "blr to bit 55 set: SIGSEGV, pc is the full address yes, si_addr sign-extended from bit 55 yes"),
+        ("load with bit 55 set: SIGSEGV, si_addr sign-extended no",
+         "load with bit 55 set: SIGSEGV, si_addr sign-extended yes"),
+    ],
     "sigsegv": [
         ("udf                          Illegal instruction ? si_addr==expected",
          "udf                          Illegal instruction ILL_ILLOPC si_addr==expected"),

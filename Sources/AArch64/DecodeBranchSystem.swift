@@ -81,6 +81,7 @@ extension Decoder {
             // written before it must be what runs after it.
             case 0b100, 0b101: return bits(insn, 9, 8) == 0b11 ? Op(.barrier) : Op(.nop)
             case 0b110: return Op(.isb)
+            case 0b111 where bits(insn, 11, 8) == 0: return Op(.nop) // SB (FEAT_SB)
             default: return Op(.undefined)
             }
         }

@@ -241,7 +241,7 @@ extension Decoder {
         }
         switch opc {
         case 0: return Op(.atomic, rd: wz(rt), rn: rn, rm: zr(rs), s1: 8, s2: size) // SWP
-        case 4 where rs == 31 && bit(insn, 23) == 1: // LDAPR
+        case 4 where rs == 31 && bit(insn, 23) == 1 && bit(insn, 22) == 0: // LDAPR (A = 1, R = 0)
             return Op(.ldst, rd: wz(rt), rn: rn, ra: Int(AddrMode.ordered), s1: Int(LdStKind.load), s2: size)
         default: return Op(.undefined)
         }

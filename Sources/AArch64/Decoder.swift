@@ -24,9 +24,10 @@ public enum Decoder {
     }
 
     /// Decodes `insn` for a CPU with `features`: an encoding of an optional
-    /// feature outside the set is UNDEFINED, as on a core without it.
+    /// feature outside the set (or not implemented at all) is UNDEFINED, as
+    /// on a core without it.
     public static func decode(_ insn: UInt32, pc: UInt64, features: FeatureSet) -> Op {
-        if features != .implemented, let need = FeatureGate.required(insn), !features.isSuperset(of: need) {
+        if let need = FeatureGate.required(insn), !features.isSuperset(of: need) {
             var op = Op(.undefined)
             op.insn = insn
             return op

@@ -3,7 +3,8 @@
 /// The low 32 bits are AT_HWCAP's bits and the high 32 bits AT_HWCAP2's
 /// (`asm/hwcap.h`), so HWCAP, HWCAP2, the ID registers readable by MRS,
 /// /proc/cpuinfo's Features line and the decoder's choice of which
-/// encodings are defined all come from this one value.
+/// encodings are defined all come from this one value. Features without a
+/// HWCAP bit (FEAT_LOR) live in the top bits, which HWCAP2 leaves out.
 public struct FeatureSet: OptionSet, Hashable, Sendable {
     public let rawValue: UInt64
     public init(rawValue: UInt64) { self.rawValue = rawValue }
@@ -35,21 +36,31 @@ public struct FeatureSet: OptionSet, Hashable, Sendable {
     public static let asimdfhm = hwcap(23)
     public static let ilrcpc = hwcap(26)
     public static let flagm = hwcap(27)
+    public static let sb = hwcap(29)
+    public static let paca = hwcap(30)
+    public static let pacg = hwcap(31)
+    public static let dcpodp = hwcap2(0)
     public static let flagm2 = hwcap2(7)
     public static let frint = hwcap2(8)
     public static let i8mm = hwcap2(13)
+    public static let bf16 = hwcap2(14)
+    /// FEAT_LOR (LDLAR, STLLR): Armv8.1, no HWCAP bit.
+    public static let lor = FeatureSet(rawValue: 1 << 63)
+    /// The bits that are not AT_HWCAP2 bits.
+    static let hiddenMask: UInt64 = 0xFF00_0000 << 32
 
     /// AT_HWCAP.
     public var hwcap: UInt64 { rawValue & 0xFFFF_FFFF }
     /// AT_HWCAP2.
-    public var hwcap2: UInt64 { rawValue >> 32 }
+    public var hwcap2: UInt64 { (rawValue & ~FeatureSet.hiddenMask) >> 32 }
 
     /// Everything the executor implements. A feature joins this set in the
     /// same change that makes its instructions run and records their vectors.
     public static let implemented: FeatureSet = [.fp, .asimd, .crc32, .atomics, .cpuid, .lrcpc, .dcpop,
                                                  .aes, .pmull, .sha1, .sha2, .sha3, .sha512, .sm3, .sm4,
                                                  .asimdrdm, .asimddp, .i8mm, .fcma, .jscvt, .frint,
-                                                 .flagm, .flagm2, .ilrcpc, .fphp, .asimdhp, .asimdfhm]
+                                                 .flagm, .flagm2, .ilrcpc, .fphp, .asimdhp, .asimdfhm,
+                                                 .lor, .sb, .dcpodp]
 
     /// The Armv8.0 cores qemu also offers, with the crypto and CRC32
     /// extensions (their HWCAP under qemu-aarch64 is 0x8fb).
@@ -94,7 +105,9 @@ extension FeatureSet {
     /// and only for features in this set.
     public func idRegister(_ id: Int, midr: UInt64) -> UInt64? {
         let op0 = 2 | (id >> 14), op1 = (id >> 11) & 7, crn = (id >> 7) & 15, crm = (id >> 3) & 15, op2 = id & 7
-        guard op0 == 3, op1 == 0, crn == 0, crm == 0 || crm >= 2 else { return nil }
+        // The kernel emulates CRm 0 and 2...7 (is_emulated in
+        // arch/arm64/kernel/cpufeature.c); the rest of the space is UNDEFINED.
+        guard op0 == 3, op1 == 0, crn == 0, crm == 0 || (2...7).contains(crm) else { return nil }
         switch (crm, op2) {
         case (0, 0): return midr
         case (0, 5): return 0x8000_0000 // MPIDR_EL1
@@ -132,9 +145,10 @@ extension FeatureSet {
 
     /// ID_AA64ISAR1_EL1.
     var idAA64ISAR1: UInt64 {
-        var v = field(.dcpop, 0) | field(.jscvt, 12) | field(.fcma, 16)
+        var v = contains(.dcpodp) ? 2 : field(.dcpop, 0)
+        v |= field(.jscvt, 12) | field(.fcma, 16)
         v |= contains(.ilrcpc) ? 2 << 20 : field(.lrcpc, 20)
-        v |= field(.frint, 32) | field(.i8mm, 52)
+        v |= field(.frint, 32) | field(.sb, 36) | field(.i8mm, 52)
         return v
     }
 
@@ -161,6 +175,23 @@ extension FeatureSet {
 /// Each row is (mask, value, feature); a word matching a row needs it.
 enum FeatureGate {
     static let rows: [(UInt32, UInt32, FeatureSet)] = [
+        (0x3FA08000, 0x08800000, .lor),         // LDLAR, STLLR (o2 = 1, o1 = 0, o0 = 0)
+        (0xFFFFFFFF, 0xD50330FF, .sb),          // SB
+        // Pointer authentication outside the hint space (not implemented).
+        (0xFF200400, 0xF8200400, .paca),        // LDRAA, LDRAB
+        (0xFFFF0000, 0xDAC10000, .paca),        // PACIA..., AUTIA..., XPACI, XPACD
+        (0xFFE0FC00, 0x9AC03000, .pacg),        // PACGA
+        (0xFE1FF800, 0xD61F0800, .paca),        // BRAA, BLRAA, RETAA, ERETAA and the Z forms
+        // BF16 (not implemented).
+        (0xFFFFFC00, 0x1E634000, .bf16),        // BFCVT
+        (0xBFFFFC00, 0x0EA16800, .bf16),        // BFCVTN, BFCVTN2
+        (0xBFE0FC00, 0x2E40FC00, .bf16),        // BFDOT
+        (0xBFC0F400, 0x0F40F000, .bf16),        // BFDOT by element
+        (0xFFE0FC00, 0x6E40EC00, .bf16),        // BFMMLA
+        (0xBFE0FC00, 0x2EC0FC00, .bf16),        // BFMLALB, BFMLALT
+        (0xBFC0F400, 0x0FC0F000, .bf16),        // BFMLALB, BFMLALT by element
+        (0xFFFFFFE0, 0xD50B7C20, .dcpop),       // DC CVAP
+        (0xFFFFFFE0, 0xD50B7D20, .dcpodp),      // DC CVADP
         // LSE: LDADD..SWP and LDAPR share one group; LDAPR (o3=1, opc=100) is LRCPC.
         (0x3F20FC00, 0x3820C000, .lrcpc),
         (0x3F200C00, 0x38200000, .atomics),

@@ -570,10 +570,10 @@ enum Sem {
         case .tbnz:
             return (r[Int(p.pointee.rn)] >> UInt64(p.pointee.s1)) & 1 != 0 ? Flow.taken : Flow.fallThrough
         case .br, .ret:
-            s.pointee.target = r[Int(p.pointee.rn)]
+            s.pointee.target = TopByte.branchTarget(r[Int(p.pointee.rn)])
             return Flow.indirect
         case .blr:
-            s.pointee.target = r[Int(p.pointee.rn)]
+            s.pointee.target = TopByte.branchTarget(r[Int(p.pointee.rn)])
             r[30] = p.pointee.imm
             return Flow.indirect
         }

@@ -201,13 +201,14 @@ public final class LinuxProcess {
                         && mem.perms[Int(truncatingIfNeeded: addr >> AddressSpace.pageShift)] & PagePerm.mapped != 0
                     logGuestFault("SIGSEGV", addr: addr, write: write, code: mapped ? SegvCode.accerr : SegvCode.maperr)
                 }
-                raiseAccessFault(addr: addr, write: write)
+                raiseAccessFault(addr: TopByte.untagged(addr), write: write)
             case .pcAlignment(let addr):
                 if options.logGuestErrors { logGuestFault("SIGBUS", addr: addr, write: false, code: 1) }
                 raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr, esr: Syndrome.pcAlignment)
             case .alignment(let addr, let write):
                 if options.logGuestErrors { logGuestFault("SIGBUS", addr: addr, write: write, code: 1) }
-                raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: addr, esr: Syndrome.alignment(write: write))
+                raiseSynchronous(Sig.SIGBUS, code: 1 /* BUS_ADRALN */, addr: TopByte.untagged(addr),
+                                 esr: Syndrome.alignment(write: write))
             case .undefined(let insn):
                 undefinedInsn = (insn, cpu.pc)
                 if options.logUnimp { logUndefined(insn) }

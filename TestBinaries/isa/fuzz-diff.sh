@@ -6,10 +6,12 @@
 #
 # Usage:
 #   TestBinaries/isa/fuzz-diff.sh [--count N] [--seed S|random] [--class NAME]...
-#                                 [--ext] [--emulator PATH]
+#                                 [--ext] [--fuzz] [--cpu MODEL] [--emulator PATH]
 # --count: vectors per class (default 100000); --seed: a number or
 # "random" (default); --class: only these classes (repeatable; default
-# every implemented class, plus the ext-* ones with --ext); --emulator:
+# every implemented class, plus the ext-* ones with --ext, or the fuzz-*
+# random-word classes alone with --fuzz); --cpu: the model both run
+# (default max); --emulator:
 # the swift-qemu-lite to test (default .build/release, else .build/debug).
 # Needs qemu-user and python3. Exit status 1 when any class differs.
 set -euo pipefail
@@ -21,6 +23,7 @@ count=100000
 seed=random
 classes=()
 ext=0
+cpu=max
 emu=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -28,6 +31,8 @@ while [ $# -gt 0 ]; do
         --seed) seed="$2"; shift 2 ;;
         --class) classes+=("$2"); shift 2 ;;
         --ext) ext=1; shift ;;
+        --fuzz) ext=2; shift ;;
+        --cpu) cpu="$2"; shift 2 ;;
         --emulator) emu="$2"; shift 2 ;;
         *) sed -n '2,16p' "$0" >&2; exit 2 ;;
     esac
@@ -39,11 +44,12 @@ if [ -z "$emu" ]; then
 fi
 [ -x "$emu" ] || { echo "fuzz-diff.sh: no swift-qemu-lite built (swift build)" >&2; exit 2; }
 if [ "$seed" = random ]; then seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); fi
-qemu=(qemu-aarch64 -cpu max)
+qemu=(qemu-aarch64 -cpu "$cpu")
 if [ ${#classes[@]} -eq 0 ]; then
-    mapfile -t classes < <("${qemu[@]}" "$harness" --list "$([ $ext = 1 ] && echo all || echo base)")
+    list=base; [ $ext = 1 ] && list=all; [ $ext = 2 ] && list=fuzz
+    mapfile -t classes < <("${qemu[@]}" "$harness" --list "$list")
 fi
-echo "seed $seed, $count vectors per class, emulator $emu"
+echo "seed $seed, $count vectors per class, -cpu $cpu, emulator $emu"
 
 # Prints the first vector whose lines differ between two verbose runs.
 show_vector() {
@@ -71,7 +77,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 for class in "${classes[@]}"; do
     "${qemu[@]}" "$harness" "$class" "$seed" "$count" > "$tmp/q" 2>&1 || true
-    "$emu" "$harness" "$class" "$seed" "$count" > "$tmp/e" 2>&1 || true
+    "$emu" -cpu "$cpu" "$harness" "$class" "$seed" "$count" > "$tmp/e" 2>&1 || true
     if cmp -s "$tmp/q" "$tmp/e"; then
         echo "ok $class"
         continue
@@ -82,7 +88,7 @@ for class in "${classes[@]}"; do
     (diff "$tmp/q" "$tmp/e" || true) | head -4 | sed 's/^/  /'
     if [ -n "$chunk" ]; then
         "${qemu[@]}" "$harness" -v "$chunk" "$class" "$seed" "$count" > "$tmp/qv" 2>&1 || true
-        "$emu" "$harness" -v "$chunk" "$class" "$seed" "$count" > "$tmp/ev" 2>&1 || true
+        "$emu" -cpu "$cpu" "$harness" -v "$chunk" "$class" "$seed" "$count" > "$tmp/ev" 2>&1 || true
         show_vector "$tmp/qv" "$tmp/ev"
     fi
 done

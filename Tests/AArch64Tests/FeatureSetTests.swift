@@ -17,7 +17,8 @@ final class FeatureSetTests: XCTestCase {
         (pfr0, 16, 0, .fp, true), (pfr0, 16, 1, .fphp, true), (pfr0, 20, 0, .asimd, true),
         (pfr0, 20, 1, .asimdhp, true), (isar1, 0, 1, .dcpop, false), (isar1, 12, 1, .jscvt, false),
         (isar1, 16, 1, .fcma, false), (isar1, 20, 1, .lrcpc, false), (isar1, 20, 2, .ilrcpc, false),
-        (isar1, 32, 1, .frint, false), (isar1, 52, 1, .i8mm, false),
+        (isar1, 32, 1, .frint, false), (isar1, 52, 1, .i8mm, false), (isar1, 0, 2, .dcpodp, false),
+        (isar1, 36, 1, .sb, false), (isar1, 4, 1, .paca, false), (isar1, 24, 1, .pacg, false),
     ]
     // MRS encodings (op0:op1:CRn:CRm:op2 as the system-register field).
     static let pfr0 = 0xC020, isar0 = 0xC030, isar1 = 0xC031
@@ -39,7 +40,8 @@ final class FeatureSetTests: XCTestCase {
     func testModelsOfferOnlyImplementedFeatures() {
         for model in CPUModel.all {
             XCTAssertTrue(FeatureSet.implemented.isSuperset(of: model.features), model.name)
-            XCTAssertEqual(model.features.hwcap | model.features.hwcap2 << 32, model.features.rawValue)
+            XCTAssertEqual(model.features.hwcap | model.features.hwcap2 << 32,
+                           model.features.rawValue & ~FeatureSet.hiddenMask)
         }
         XCTAssertEqual(CPUModel.max.features, .implemented)
         // qemu-aarch64 -cpu cortex-a53 reports HWCAP 0x8fb and MIDR 0x410fd034.
@@ -99,5 +101,75 @@ final class FeatureSetTests: XCTestCase {
         XCTAssertEqual(FeatureGate.required(0x6E82CC20), .fcma)   // fcmla v0.4s, v1.4s, v2.4s, #90
         let noHalf = FeatureSet.implemented.subtracting(.asimdhp)
         XCTAssertNotEqual(Decoder.decode(0x6E82CC20, pc: 0x1000, features: noHalf).code, .undefined)
+    }
+
+    /// One or more encodings of every optional feature: UNDEFINED on the
+    /// Armv8.0 models (and everywhere when not implemented), decoded on
+    /// `max` when implemented. The hint-space PAuth and BTI forms are NOPs
+    /// on every model, as on hardware without those features.
+    static let featureWords: [(UInt32, FeatureSet, String)] = [
+        (0x88DF7C20, .lor, "ldlar w0, [x1]"), (0xC8DF7C20, .lor, "ldlar x0, [x1]"),
+        (0x08DF7C20, .lor, "ldlarb w0, [x1]"), (0x489F7C20, .lor, "stllrh w0, [x1]"),
+        (0x889F7C20, .lor, "stllr w0, [x1]"),
+        (0xF8200420, .paca, "ldraa x0, [x1]"), (0xF8A00C20, .paca, "ldrab x0, [x1]!"),
+        (0xD65F0BFF, .paca, "retaa"), (0xD61F0820, .paca, "braa x1, x0"), (0xD63F083F, .paca, "blraaz x1"),
+        (0xDAC10020, .paca, "pacia x0, x1"), (0xDAC11020, .paca, "autia x0, x1"),
+        (0xDAC143E0, .paca, "xpaci x0"), (0x9AC23020, .pacg, "pacga x0, x1, x2"),
+        (0xF8210040, .atomics, "ldadd x1, x0, [x2]"), (0xC8A07C41, .atomics, "cas x0, x1, [x2]"),
+        (0x48207C82, .atomics, "casp w0, w1, w2, w3, [x4]"), (0xF8A08020, .atomics, "swpa x0, x0, [x1]"),
+        (0xF8BFC020, .lrcpc, "ldapr x0, [x1]"), (0x99400020, .ilrcpc, "ldapur w0, [x1]"),
+        (0x2E828420, .asimdrdm, "sqrdmlah v0.2s, v1.2s, v2.2s"),
+        (0x6E82CC20, .fcma, "fcmla v0.4s, v1.4s, v2.4s, #90"), (0x1E7E0020, .jscvt, "fjcvtzs w0, d1"),
+        (0x1E284020, .frint, "frint32z s0, s1"), (0x4E21E820, .frint, "frint32z v0.4s, v1.4s"),
+        (0xD500401F, .flagm, "cfinv"), (0xBA0005EF, .flagm, "rmif x15, #0, #15"),
+        (0x3A00082D, .flagm, "setf8 w1"), (0xD500403F, .flagm2, "xaflag"),
+        (0x4E829420, .asimddp, "sdot v0.4s, v1.16b, v2.16b"), (0x4E82A420, .i8mm, "smmla v0.4s, v1.16b, v2.16b"),
+        (0xCE020420, .sha3, "eor3 v0.16b, v1.16b, v2.16b, v1.16b"), (0xCE608020, .sha512, "sha512h q0, q1, v0.2d"),
+        (0xCEC08420, .sm4, "sm4e v0.4s, v1.4s"), (0x1EE22820, .fphp, "fadd h0, h1, h2"),
+        (0x0E22EC20, .asimdfhm, "fmlal v0.2s, v1.2h, v2.2h"),
+        (0xD50B7C20, .dcpop, "dc cvap, x0"), (0xD50B7D20, .dcpodp, "dc cvadp, x0"), (0xD50330FF, .sb, "sb"),
+    ]
+
+    func testEveryOptionalEncodingFollowsTheModel() {
+        for model in CPUModel.all {
+            for (word, need, text) in Self.featureWords {
+                XCTAssertEqual(FeatureGate.required(word), need, text)
+                let undefined = Decoder.decode(word, pc: 0x1000, features: model.features).code == .undefined
+                XCTAssertEqual(undefined, !model.features.contains(need), "\(model.name): \(text)")
+            }
+            // Not implemented, so UNDEFINED on every model, max included.
+            for (word, text) in [(0x1E634020 as UInt32, "bfcvt h0, s1"), (0x2E42FC20, "bfdot v0.2s, v1.4h, v2.4h"),
+                                 (0x6E42EC20, "bfmmla v0.4s, v1.8h, v2.8h"), (0x0EA16820, "bfcvtn v0.4h, v1.4s"),
+                                 (0xD503413F, "msr ssbs, #1"),
+                                 (0xD503403F | 0x100, "msr dit, #1"), (0xD9200C20, "stg x0, [x1], #0"),
+                                 (0x25B8C000, "sve: mov z0.s, #0")] {
+                XCTAssertEqual(Decoder.decode(word, pc: 0x1000, features: model.features).code, .undefined,
+                               "\(model.name): \(text)")
+            }
+            // Hint-space PAuth and BTI: NOPs on every model.
+            for (word, text) in [(0xD503233F as UInt32, "paciasp"), (0xD50323BF, "autiasp"), (0xD50320FF, "xpaclri"),
+                                 (0xD503211F, "pacia1716"), (0xD503245F, "bti c"), (0xD503249F, "bti j")] {
+                XCTAssertEqual(Decoder.decode(word, pc: 0x1000, features: model.features).code, .nop,
+                               "\(model.name): \(text)")
+            }
+        }
+        XCTAssertFalse(FeatureSet.implemented.contains(.paca))
+        XCTAssertEqual(FeatureSet.implemented.hwcap2 & (1 << 31), 0)
+    }
+
+    /// Linux emulates MRS of the ID space for CRm 0 and 2...7 only.
+    func testEmulatedIDSpace() {
+        let f = FeatureSet.implemented
+        XCTAssertNotNil(f.idRegister(0xC000 | 7 << 3, midr: 0))   // CRm 7
+        XCTAssertNil(f.idRegister(0xC000 | 8 << 3, midr: 0))      // CRm 8
+        XCTAssertNil(f.idRegister(0xC000 | 14 << 3 | 4, midr: 0)) // S3_0_C0_C14_4
+        XCTAssertNil(f.idRegister(0xC000 | 1 << 3, midr: 0))      // CRm 1
+    }
+
+    func testTopByteIgnore() {
+        XCTAssertEqual(TopByte.branchTarget(0x5A00_0000_0040_1000), 0x0040_1000)
+        XCTAssertEqual(TopByte.branchTarget(0x1280_0000_0040_1000), 0x1280_0000_0040_1000)
+        XCTAssertEqual(TopByte.untagged(0x7F00_0000_0000_1000), 0x1000)
+        XCTAssertEqual(TopByte.untagged(0x3480_0000_0000_1000), 0xFF80_0000_0000_1000)
     }
 }

@@ -16,7 +16,7 @@ final class RecordedProgramTests: XCTestCase {
         "setjmp", "libm", "int128", "unaligned", "exitcodes", "dlopen", "cxx", "procfs",
         "multicall",
         // Linux runtime (TestBinaries/src/runtime and src/go).
-        "sigctx", "sigsegv", "timers", "procs", "execs", "iopoll", "sockets", "mmapfile", "jit", "procviews",
+        "sigctx", "sigsegv", "tbi", "timers", "procs", "execs", "iopoll", "sockets", "mmapfile", "jit", "procviews",
         "fileio2", "memlock", "mmsg", "aio", "newcalls",
         "ptys", "sysvipc", "posixmq",
         "bytenames",
@@ -52,6 +52,8 @@ final class RecordedProgramTests: XCTestCase {
     func testMultiCallProgram() throws { try check(program: "multicall") }
     func testSignalContextAndFlags() throws { try check(program: "sigctx") }
     func testFaultSignalsRecovered() throws { try check(program: "sigsegv") }
+    /// TBI on branch targets and si_addr of faults at tagged and high addresses.
+    func testTopByteIgnore() throws { try check(program: "tbi") }
     func testTimersAndRestart() throws { try check(program: "timers") }
     func testForkWaitGroups() throws { try check(program: "procs") }
     func testExecve() throws { try check(program: "execs") }

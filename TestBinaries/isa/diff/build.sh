@@ -6,5 +6,5 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mkdir -p "$here/bin"
 aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Wno-unused-parameter -Wl,--build-id=none \
     "-ffile-prefix-map=$here=." -o "$here/bin/diffharness" \
-    "$here/harness.c" "$here/classes.c" "$here/enter.S"
+    "$here/harness.c" "$here/classes.c" "$here/words.c" "$here/enter.S"
 aarch64-linux-gnu-strip "$here/bin/diffharness"

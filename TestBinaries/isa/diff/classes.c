@@ -544,5 +544,7 @@ const klass_t classes[] = {
     X("ext-flagm", p_ext_flagm),
     X("ext-jscvt", p_ext_jscvt),
     X("ext-frint", p_ext_frint),
+    {"fuzz-uniform", 0, 0, 0, gen_fuzz_uniform, 2, 0},
+    {"fuzz-biased", 0, 0, 0, gen_fuzz_biased, 2, 0},
 };
 const int nclasses = N(classes);

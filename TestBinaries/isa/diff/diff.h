@@ -38,11 +38,18 @@ typedef struct klass {
     int npats;
     int (*fix)(uint32_t *w, rng_t *r);
     int (*gen)(rng_t *r, uint64_t pc, uint32_t *words);
-    int ext; /* 1: an extension beyond Armv8.0 */
+    int ext; /* 1: an extension beyond Armv8.0; 2: random words (words.c) */
     int fault; /* accesses: 0 in the buffer, FAULT_PAGE or FAULT_ALIGN */
 } klass_t;
 
 extern const klass_t classes[];
+
+/* words.c: the fuzz classes. */
+struct cpu;
+extern int fuzz_is_max;
+int gen_fuzz_uniform(rng_t *r, uint64_t pc, uint32_t *words);
+int gen_fuzz_biased(rng_t *r, uint64_t pc, uint32_t *words);
+void fix_fuzz(uint32_t w, struct cpu *s, rng_t *r);
 extern const int nclasses;
 
 /* CPU state in and out; layout known by enter.S. */

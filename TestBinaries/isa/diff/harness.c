@@ -1,7 +1,7 @@
 /* Differential instruction-testing harness.
  *
  *   diffharness [-n CHUNK] [-v INDEX] CLASS SEED COUNT
- *   diffharness --list [base|ext|all]
+ *   diffharness --list [base|ext|all|fuzz]
  *
  * Generates COUNT random instructions of CLASS (classes.c) from SEED, each
  * with a random input state (X0-X30, SP, NZCV, FPCR, FPSR, V0-V31 and, for
@@ -193,6 +193,9 @@ static int fix_memory(uint32_t w, struct cpu *s, rng_t *r, int fault) {
         if (FLD(w, 21, 1) && !FLD(w, 23, 1)) align = 8ull << FLD(w, 30, 1);
     } else if ((w & 0x3b000000u) == 0x18000000u) {
         return 0; /* literal */
+    } else if ((w & 0x3f200c00u) == 0x19000000u) { /* LDAPUR, STLUR */
+        off = sext(FLD(w, 12, 9), 9);
+        align = 1ull << size;
     } else if ((w & 0x3a000000u) == 0x28000000u) { /* pairs */
         uint32_t opc = w >> 30;
         uint32_t sc = v ? 2 + opc : 2 + (opc >> 1);
@@ -311,7 +314,8 @@ static void print_state(const char *tag, const struct cpu *s, int mem) {
 }
 
 static void run_chunk(const klass_t *k, uint64_t seed, long index, int n, int verbose) {
-    int mem = !strncmp(k->name, "ls-", 3) || !strncmp(k->name, "simd-ls-", 8);
+    int fuzz = k->ext == 2;
+    int mem = fuzz || !strncmp(k->name, "ls-", 3) || !strncmp(k->name, "simd-ls-", 8);
     uint64_t cs = seed * 0x9e3779b97f4a7c15ull ^ name_hash(k->name) ^ (uint64_t)(index + 1) * 0xd1b54a32d192ed03ull;
     rng_t gr = {cs};
     static uint32_t words[MAX_CHUNK][4];
@@ -352,6 +356,7 @@ static void run_chunk(const klass_t *k, uint64_t seed, long index, int n, int ve
             if (fix_memory(words[i][j], &in, &sr, k->fault)) break;
         for (int j = 0; j < nwords[i]; j++)
             fix_special(words[i][j], CODE_BASE + (uint64_t)i * SLOT_WORDS * 4, &in, &sr);
+        if (fuzz) fix_fuzz(words[i][0], &in, &sr);
         *(volatile uint64_t *)LIT_BASE = in.x[30];
         if (verbose) {
             printf("vector %d:", i);
@@ -402,7 +407,7 @@ static void run_chunk(const klass_t *k, uint64_t seed, long index, int n, int ve
 
 static void usage(void) {
     fprintf(stderr, "usage: diffharness [-n CHUNK] [-v INDEX] CLASS SEED COUNT\n"
-                    "       diffharness --list [base|ext|all]\n");
+                    "       diffharness --list [base|ext|all|fuzz]\n");
     exit(2);
 }
 
@@ -413,7 +418,9 @@ int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "--list")) {
         const char *which = argc >= 3 ? argv[2] : "base";
         for (int i = 0; i < nclasses; i++) {
-            int want = !strcmp(which, "all") || (!strcmp(which, "ext") ? classes[i].ext : !classes[i].ext);
+            int ext = classes[i].ext;
+            int want = !strcmp(which, "fuzz") ? ext == 2
+                       : ext != 2 && (!strcmp(which, "all") || (!strcmp(which, "ext") ? ext == 1 : ext == 0));
             if (want) printf("%s\n", classes[i].name);
         }
         return 0;
@@ -433,6 +440,9 @@ int main(int argc, char **argv) {
         return 2;
     }
     uint64_t seed = strtoull(argv[a + 1], 0, 0);
+    uint64_t midr;
+    __asm__ volatile("mrs %0, midr_el1" : "=r"(midr));
+    fuzz_is_max = midr == 0x000f0510; /* qemu's -cpu max */
     long count = atol(argv[a + 2]);
     setup();
     long chunks = (count + chunk - 1) / chunk;
