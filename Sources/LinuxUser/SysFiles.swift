@@ -185,10 +185,9 @@ extension LinuxProcess {
     }
 
     func sysReadlinkat(_ a: SysArgs) -> Int {
-        guard let path = mem.readCStringBytes(a[1], max: Int(PATH_MAX)) else { return -Errno.EFAULT }
+        guard mem.readCStringBytes(a[1], max: Int(PATH_MAX)) != nil else { return -Errno.EFAULT }
         let size = a.int(3)
         guard size > 0 else { return -Errno.EINVAL }
-        _ = path
         var answer: [UInt8]?? = nil
         let r0 = withPath(a[1], followLast: false) { hostPath in
             answer = guardProcReadlink(dirfd: a.i32(0), hostPath)

@@ -78,6 +78,8 @@ final class NoProcChrootTests: XCTestCase {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), stderr)
     }
 
+    // Without /proc, readlink("/proc/self/exe") fails as on Linux (qemu
+    // answers it by name), so the child prints no base for it.
     static let shellLine = "echo one; hello; uname; multicall-glibc x y; run /bin/echo /bin/false /bin/missing; bn child z"
     static let shellOutput = """
         one
@@ -96,7 +98,7 @@ final class NoProcChrootTests: XCTestCase {
           argv[2]: 7a
           env: 51 45 4d 55 5f 55 4e 41 4d 45 3d 36 2e 31 2e 30 2d 74 65 73 74
           AT_EXECFN base: 62 6e
-          /proc/self/exe base: 62 6e
+          /proc/self/exe base:
 
         """
 
@@ -168,7 +170,7 @@ final class NoProcChrootTests: XCTestCase {
               argv[1]: 63 68 69 6c 64
               argv[2]: 71
               AT_EXECFN base: 62 6e
-              /proc/self/exe base: 62 6e
+              /proc/self/exe base:
 
             """, r.stderr)
         XCTAssertTrue(r.stderr.contains(#"execve("/bin/bn",{"bn","child","q",NULL})"#), r.stderr)
