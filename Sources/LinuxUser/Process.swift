@@ -135,6 +135,10 @@ public final class LinuxProcess {
     /// set_robust_list's head (struct robust_list_head), 0 when none.
     var robustList: UInt64 = 0
     var threadName: [UInt8] = []
+    /// The signals an rt_sigtimedwait of this thread waits for: as in the
+    /// kernel (which clears them from the blocked mask for the wait), the
+    /// thread takes them, so other threads wake it for them.
+    var sigwaitSet: UInt64 = 0
 
     public init(mem: AddressSpace, cpu: CPU, executor: Executor, brkStart: UInt64, options: ProcessOptions) {
         self.mem = mem

@@ -82,6 +82,15 @@ extension LinuxProcess {
             deadline = timespec(tv_sec: over ? Int.max / 2 : total, tv_nsec: now.tv_nsec + Int(nsec))
             if deadline!.tv_nsec >= 1_000_000_000 { deadline!.tv_sec &+= 1; deadline!.tv_nsec -= 1_000_000_000 }
         }
+        // Other threads see the waited signals as taken by this one, so a
+        // process-wide one that every thread blocks wakes it (the kernel
+        // unblocks them for the wait).
+        sigwaitSet = set
+        if signalSlot >= 0 { slotGuestBlocked[signalSlot].store(blocked & ~set, ordering: .releasing) }
+        defer {
+            sigwaitSet = 0
+            if signalSlot >= 0 { slotGuestBlocked[signalSlot].store(blocked, ordering: .releasing) }
+        }
         while true {
             pullHostPending(set)
             drainHostSignals()

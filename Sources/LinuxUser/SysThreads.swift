@@ -365,7 +365,7 @@ extension LinuxProcess {
     /// Makes this host thread block what the guest thread blocks (see the
     /// notes at the top); only the thread itself may call it.
     func applyHostMask() {
-        if signalSlot >= 0 { slotGuestBlocked[signalSlot].store(blocked, ordering: .releasing) }
+        if signalSlot >= 0 { slotGuestBlocked[signalSlot].store(blocked & ~sigwaitSet, ordering: .releasing) }
         var set = hostSigset(blocked)
         // Real-time signals held for a signalfd stay blocked too.
         seenSignalfdGeneration = signalfdGeneration.load(ordering: .acquiring)

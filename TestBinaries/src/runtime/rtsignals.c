@@ -11,10 +11,13 @@
  *   stacked on the previous one, so the last one set up runs first);
  * - every signal 1-64 (but SIGKILL, SIGSTOP, SIGCONT) sent within the
  *   process and from another process, taken with rt_sigtimedwait in the
- *   kernel's order (synchronous signals first).
+ *   kernel's order (synchronous signals first);
+ * - sigwait in the main thread of a signal every thread blocks, sent by
+ *   another thread to the process.
  * Raw system calls for the mask and the waits: the C libraries keep 32-34
  * for themselves. Portable: the same source runs natively on x86-64. */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -279,6 +282,32 @@ static void test_rt_deaths(void)
     printf("\n");
 }
 
+/* A process-wide signal that every thread blocks, sent by another thread,
+ * is taken by the main thread's sigwait (the kernel unblocks the waited
+ * signals for the wait; CPython's test_signal.test_sigwait_thread). */
+static void *kill_later(void *arg)
+{
+    (void)arg;
+    usleep(100000);
+    kill(getpid(), SIGUSR1);
+    return 0;
+}
+
+static void test_sigwait_thread(void)
+{
+    sigset_t s, old;
+    sigemptyset(&s);
+    sigaddset(&s, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &s, &old);
+    pthread_t t;
+    pthread_create(&t, 0, kill_later, 0);
+    int sig = 0;
+    int r = sigwait(&s, &sig);
+    pthread_join(t, 0);
+    pthread_sigmask(SIG_SETMASK, &old, 0);
+    printf("sigwait of a process-wide signal every thread blocks: %d, signal %d\n", r, sig);
+}
+
 int main(void)
 {
     setvbuf(stdout, 0, _IOLBF, 0);
@@ -289,6 +318,7 @@ int main(void)
     test_order();
     test_all_signals();
     test_rt_deaths();
+    test_sigwait_thread();
     printf("done\n");
     return 0;
 }
