@@ -37,7 +37,12 @@ extension LinuxProcess {
     /// not applied to the host, where they would constrain the emulator.
     func sysPrlimit(_ a: SysArgs) -> Int {
         let pidArg = a.i32(0), res = a.i32(1)
-        if pidArg != 0 && pidArg != pid { return -Errno.EPERM }
+        if pidArg != 0 && pidArg != pid {
+            // Another process: ESRCH when there is none (a negative pid
+            // never names one), as Linux's find_task_by_vpid.
+            if pidArg < 0 || (kill(pid_t(truncatingIfNeeded: pidArg), 0) != 0 && errno == ESRCH) { return -Errno.ESRCH }
+            return -Errno.EPERM
+        }
         var old = rlimit(), new = rlimit()
         guard getrlimit(__rlimit_resource_t(UInt32(truncatingIfNeeded: res)), &old) == 0 else { return -xlatErrno(errno) }
         if a[2] != 0 {

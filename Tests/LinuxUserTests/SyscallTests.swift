@@ -291,4 +291,13 @@ extension SyscallTests {
         }
         XCTAssertTrue(text.contains("CPU architecture: 8\n"))
     }
+
+    /// prlimit64 of a process that does not exist is ESRCH, as Linux's
+    /// find_task_by_vpid (CPython's test_resource.test_prlimit).
+    func testPrlimitOfNoProcessIsESRCH() throws {
+        let p = try makeProcess()
+        XCTAssertEqual(p.syscall(261, UInt64(bitPattern: -1), 7, 0, 0), -Errno.ESRCH)
+        XCTAssertEqual(p.syscall(261, 0x3fff_fff0, 7, 0, 0), -Errno.ESRCH)
+        XCTAssertEqual(p.syscall(261, 0, 7, 0, 0), 0)
+    }
 }
