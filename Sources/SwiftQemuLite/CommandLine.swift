@@ -86,29 +86,12 @@ public enum CommandLineOptions {
     }
 
     /// A parsed command line that runs a program.
-    public struct Settings: Equatable {
+    public struct Settings: Equatable, GuestProgramText {
         /// The program, argv and environment as bytes, as the kernel gave them.
         public var programFile: [UInt8]
         public var argvBytes: [[UInt8]]
         public var environmentBytes: [[UInt8]]
-        /// The same as text, for messages and tests.
-        public var programPath: String {
-            get { programFile.displayString }
-            set { programFile = newValue.bytes }
-        }
-        public var argv: [String] {
-            get { argvBytes.map(\.displayString) }
-            set { argvBytes = newValue.map(\.bytes) }
-        }
-        public var environment: [String] {
-            get { environmentBytes.map(\.displayString) }
-            set { environmentBytes = newValue.map(\.bytes) }
-        }
         public var sysrootFile: [UInt8]?
-        public var sysroot: String? {
-            get { sysrootFile?.displayString }
-            set { sysrootFile = newValue?.bytes }
-        }
         public var strace = false
         public var stackSize: UInt64 = 8 << 20
         public var randomSeed: UInt64?

@@ -5,7 +5,7 @@ import GuestMemory
 import LinuxUser
 
 /// How to start one guest program.
-public struct EmulatorConfig: Sendable {
+public struct EmulatorConfig: Sendable, GuestProgramText {
     /// Host path of the arm64 ELF executable, as bytes (Linux paths,
     /// argv and environment strings need not be UTF-8).
     public var programFile: [UInt8]
@@ -19,26 +19,8 @@ public struct EmulatorConfig: Sendable {
     /// AT_EXECFN when it is not `programFile`: a #! script's path.
     public var execfn: [UInt8]?
 
-    /// The same three as Swift text, for embedders and tests.
-    public var programPath: String {
-        get { programFile.displayString }
-        set { programFile = newValue.bytes }
-    }
-    public var argv: [String] {
-        get { argvBytes.map(\.displayString) }
-        set { argvBytes = newValue.map(\.bytes) }
-    }
-    public var environment: [String] {
-        get { environmentBytes.map(\.displayString) }
-        set { environmentBytes = newValue.map(\.bytes) }
-    }
     /// Prefix for the guest's absolute paths (-L / QEMU_LD_PREFIX).
     public var sysrootFile: [UInt8]?
-    /// The same as text.
-    public var sysroot: String? {
-        get { sysrootFile?.displayString }
-        set { sysrootFile = newValue?.bytes }
-    }
     /// Log each syscall to stderr (-strace / QEMU_STRACE).
     public var strace: Bool
     /// Size of the initial stack mapping (-s / QEMU_STACK_SIZE).
